@@ -1,0 +1,1 @@
+//! Relais core: the clinical rules, pure.

@@ -1,0 +1,1 @@
+//! Relais store: the encrypted local record.
