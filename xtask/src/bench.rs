@@ -1,0 +1,117 @@
+//! `cargo xtask bench`: the station's cold start to its first usable screen, and its
+//! resident memory at idle (the app and its WebKit processes), into `target/bench/results.json`.
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+use serde_json::json;
+
+use crate::{sh, xvfb::Xvfb, Result};
+
+const RUNS: usize = 5;
+const IDLE: Duration = Duration::from_secs(5);
+
+/// Runs the benchmarks and writes the results.
+pub fn run() -> Result {
+    crate::setup::run(crate::setup::Purpose::Test)?;
+    crate::build_station(true)?;
+    let bin = sh::root().join("target/release/relais-station");
+    let display = Xvfb::start()?;
+    let mut starts = Vec::new();
+    let mut memories = Vec::new();
+    for i in 0..RUNS {
+        let (start_ms, rss_mb) = one_run(&bin, display.name(), i)?;
+        println!("run {}: first screen {start_ms:.0} ms, idle memory {rss_mb:.1} MB", i + 1);
+        starts.push(start_ms);
+        memories.push(rss_mb);
+    }
+    let results = json!({
+        "station_cold_start_to_first_screen": { "value": median(&mut starts), "unit": "ms", "target": "< 1500", "runs": RUNS },
+        "station_idle_resident_memory": { "value": median(&mut memories), "unit": "MB", "target": "< 150", "scope": "station process and its WebKit child processes" },
+    });
+    let dir = sh::root().join("target/bench");
+    std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
+    let path = dir.join("results.json");
+    let text = serde_json::to_string_pretty(&results).map_err(|e| e.to_string())?;
+    std::fs::write(&path, text + "\n").map_err(|e| e.to_string())?;
+    println!("{}", std::fs::read_to_string(&path).unwrap_or_default());
+    Ok(())
+}
+
+/// One start on a fresh, already configured data directory.
+fn one_run(bin: &Path, display: &str, i: usize) -> Result<(f64, f64)> {
+    let dir = std::env::temp_dir().join(format!("relais-bench-{}-{i}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
+    let ready = dir.join("ready");
+    let spawned_at = now_ms();
+    let t0 = Instant::now();
+    let mut child = Command::new(bin)
+        .env("DISPLAY", display)
+        .env("RELAIS_DATA_DIR", dir.join("data"))
+        .env("RELAIS_KEY_STORE", "keyutils")
+        .env("RELAIS_READY_FILE", &ready)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .map_err(|e| format!("cannot start the station: {e}"))?;
+    while !ready.exists() {
+        if t0.elapsed() > Duration::from_secs(60) {
+            let _ = child.kill();
+            return Err("the station showed no screen within 60 s".into());
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    let ready_ms: f64 = std::fs::read_to_string(&ready)
+        .map_err(|e| e.to_string())?
+        .trim()
+        .parse()
+        .map_err(|_| "unreadable readiness file")?;
+    std::thread::sleep(IDLE);
+    let rss = tree_rss_kb(child.id()) as f64 / 1024.0;
+    let _ = child.kill();
+    let _ = child.wait();
+    let _ = std::fs::remove_dir_all(&dir);
+    Ok((ready_ms - spawned_at, rss))
+}
+
+fn now_ms() -> f64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_secs_f64() * 1000.0)
+        .unwrap_or(0.0)
+}
+
+/// Resident memory of a process and all its descendants, in KiB.
+fn tree_rss_kb(root: u32) -> u64 {
+    let procs: Vec<(u32, u32, u64)> = std::fs::read_dir("/proc")
+        .into_iter()
+        .flatten()
+        .flatten()
+        .filter_map(|e| e.file_name().to_str()?.parse::<u32>().ok())
+        .filter_map(|pid| {
+            let status = std::fs::read_to_string(PathBuf::from(format!("/proc/{pid}/status"))).ok()?;
+            let field = |name: &str| {
+                status
+                    .lines()
+                    .find(|l| l.starts_with(name))
+                    .and_then(|l| l.split_whitespace().nth(1))
+                    .and_then(|v| v.parse::<u64>().ok())
+            };
+            Some((pid, field("PPid:")? as u32, field("VmRSS:").unwrap_or(0)))
+        })
+        .collect();
+    let mut tree = vec![root];
+    let mut i = 0;
+    while i < tree.len() {
+        let parent = tree[i];
+        tree.extend(procs.iter().filter(|p| p.1 == parent).map(|p| p.0));
+        i += 1;
+    }
+    procs.iter().filter(|p| tree.contains(&p.0)).map(|p| p.2).sum()
+}
+
+fn median(v: &mut [f64]) -> f64 {
+    v.sort_by(|a, b| a.total_cmp(b));
+    v.get(v.len() / 2).copied().unwrap_or(f64::NAN)
+}
