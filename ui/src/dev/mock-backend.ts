@@ -1,0 +1,465 @@
+/**
+ * DEV ONLY — an in-memory imitation of the station backend, to look at the screens in a
+ * plain browser (`npm run dev:mock`, or `?mock` on the dev server). Never bundled in the
+ * production build (see src/station/main.ts). Its rules are rough copies of the backend's,
+ * for display only; its French messages imitate the backend's messages.
+ *
+ * URL parameters:
+ *   state=passphrase|setup|signin|locked|today (default today, signed in as a manager)
+ *   screen=today|patient|patient-form|patient-form-errors|intake|intake-filled|accepted|
+ *          waiting|redirect|redirect-child|audit|audit-broken
+ *   lock=<seconds> inactivity delay (default 600)
+ */
+import { mockIPC } from "@tauri-apps/api/mocks";
+import type {
+  Answers,
+  AuditEntry,
+  Consultation,
+  FieldError,
+  Patient,
+  PatientRecord,
+  PatientSummary,
+  Priority,
+  Status,
+  User,
+} from "../lib/api";
+import type { StationApp } from "../station/app";
+
+type Args = Record<string, unknown>;
+class MockError {
+  constructor(
+    public code: string,
+    public message: string,
+    public fields?: FieldError[],
+  ) {}
+}
+
+const manager: User = {
+  id: "u1",
+  username: "cdupont",
+  displayName: "Claire Dupont",
+  profession: "Pharmacienne",
+  rpps: "10001234567",
+  role: "manager",
+};
+
+function nirKey(nir13: string): number {
+  const n = nir13.replace("2A", "19").replace("2B", "18");
+  return 97 - Number(BigInt(n) % 97n);
+}
+
+function ageOn(birth: string, today = new Date()): number {
+  const [y, m, d] = birth.split("-").map(Number);
+  let a = today.getFullYear() - y;
+  if (today.getMonth() + 1 < m || (today.getMonth() + 1 === m && today.getDate() < d)) a--;
+  return a;
+}
+
+function validate(p: Patient): FieldError[] {
+  const e: FieldError[] = [];
+  const req = (f: keyof Patient, label: string) => {
+    if (!p[f] || String(p[f]).trim() === "") e.push({ field: f, code: "REQUIRED", message: `${label} est obligatoire.` });
+  };
+  req("familyName", "Le nom de naissance");
+  req("givenNames", "Le prénom");
+  req("birthDate", "La date de naissance");
+  req("phone", "Le téléphone");
+  req("commune", "La commune");
+  if (p.birthDate && new Date(p.birthDate) > new Date())
+    e.push({ field: "birthDate", code: "BIRTH_DATE_FUTURE", message: "La date de naissance est dans le futur." });
+  if (p.nir) {
+    if (!/^[1-478][0-9]{2}(0[1-9]|1[0-2]|[2-9][0-9])(2A|2B|[0-9]{2})[0-9]{6}[0-9]{2}$/.test(p.nir))
+      e.push({ field: "nir", code: "NIR_FORMAT", message: "Le n° de sécurité sociale doit compter 15 caractères (13 + la clé de 2 chiffres)." });
+    else if (nirKey(p.nir.slice(0, 13)) !== Number(p.nir.slice(13)))
+      e.push({ field: "nir", code: "NIR_KEY", message: "La clé du n° de sécurité sociale ne correspond pas : vérifiez les chiffres sur la carte Vitale." });
+  }
+  if (p.phone && !/^(0[1-9]\d{8}|\+33[1-9]\d{8})$/.test(p.phone.replace(/[\s.]/g, "")))
+    e.push({ field: "phone", code: "PHONE_FORMAT", message: "Numéro de téléphone non reconnu : 10 chiffres, par exemple 06 12 34 56 78." });
+  if (p.postalCode && !/^\d{5}$/.test(p.postalCode))
+    e.push({ field: "postalCode", code: "POSTAL_CODE", message: "Le code postal compte 5 chiffres." });
+  if (p.treatingDoctor?.rpps && !/^\d{11}$/.test(p.treatingDoctor.rpps))
+    e.push({ field: "treatingDoctor.rpps", code: "RPPS_FORMAT", message: "Le n° RPPS compte 11 chiffres." });
+  return e;
+}
+
+function summary(id: string, p: Patient): PatientSummary {
+  return {
+    id,
+    familyName: p.familyName,
+    usedName: p.usedName,
+    givenNames: p.givenNames,
+    birthDate: p.birthDate,
+    age: ageOn(p.birthDate),
+    nirMasked: p.nir ? `${p.nir.slice(0, 1)} ${p.nir.slice(1, 3)} •• •• ••• ••• ${p.nir.slice(13)}` : null,
+    commune: p.commune,
+  };
+}
+
+const LABELS: Record<Consultation["state"], string> = {
+  draft: "Brouillon",
+  triaged: "Accueil fait",
+  requested: "En attente du médecin",
+  inCall: "En consultation",
+  reported: "Compte rendu reçu",
+  closed: "Terminée",
+  excluded: "Orientée (15 / urgences)",
+  cancelled: "Annulée",
+};
+
+function triage(age: number, a: Answers, prio: Priority, p: Patient): Consultation["assessment"] {
+  const reasons: { code: string; message: string }[] = [];
+  const redirect = new Set<"SAMU_15" | "URGENCES" | "PEDIATRE">();
+  if (a.emergencySigns) {
+    reasons.push({ code: "EMERGENCY_SIGNS", message: "Signe d'urgence vitale : appelez le 15 immédiatement." });
+    redirect.add("SAMU_15");
+  }
+  if (age < 3) {
+    reasons.push({ code: "CHILD_UNDER_3", message: `Enfant de moins de 3 ans (${age} an${age > 1 ? "s" : ""}) : la téléconsultation n'est pas autorisée.` });
+    redirect.add("PEDIATRE");
+    redirect.add("URGENCES");
+  }
+  if (a.abdominalPain) {
+    reasons.push({ code: "ABDOMINAL_PAIN", message: "Douleur abdominale : un examen physique est nécessaire." });
+    redirect.add("URGENCES");
+    redirect.add("SAMU_15");
+  }
+  if (a.technicalGesture) {
+    reasons.push({ code: "TECHNICAL_GESTURE", message: "Geste technique nécessaire (suture, plâtre…) : impossible à distance." });
+    redirect.add("URGENCES");
+  }
+  const priority = (Object.keys(prio) as (keyof Priority)[]).filter((k) => prio[k]) as string[];
+  if (ageOn(p.birthDate) >= 70) priority.push("age70");
+  return { outcome: reasons.length ? "excluded" : "accepted", reasons, redirect: [...redirect], priority };
+}
+
+export function installMockBackend(params: URLSearchParams): (app: StationApp) => Promise<void> {
+  const stateParam = params.get("state") ?? "today";
+  const lockAfter = Number(params.get("lock") ?? 600);
+  const status: Status = {
+    storage: stateParam === "passphrase" ? "needsPassphrase" : "ready",
+    storageMessage: null,
+    initialized: stateParam !== "setup" && stateParam !== "passphrase",
+    site: { id: "s1", kind: "pharmacie", name: "Pharmacie du Centre", commune: "Chartres", address: "12 rue Noël Ballay" },
+    user: stateParam === "today" || stateParam === "locked" ? manager : null,
+    locked: stateParam === "locked",
+    lockAfterSeconds: lockAfter,
+    hubUrl: null,
+    version: "0.1.0-mock",
+  };
+  if (!status.initialized) status.site = null;
+
+  const patients = new Map<string, Patient>();
+  const consultations: Consultation[] = [];
+  const drafts = new Map<string, unknown>();
+  const audit: AuditEntry[] = [];
+  let seq = 0;
+  let ids = 100;
+  const log = (action: string, recordType: string, recordId: string | null, detail = "") =>
+    audit.push({ seq: ++seq, at: new Date().toISOString(), actor: status.user?.username ?? "système", action, recordType, recordId, detail });
+
+  const seedPatient = (p: Partial<Patient> & Pick<Patient, "familyName" | "givenNames" | "birthDate" | "sex">): string => {
+    const id = `p${++ids}`;
+    patients.set(id, {
+      usedName: null,
+      birthPlaceCode: null,
+      nir: null,
+      phone: "06 12 34 56 78",
+      address: null,
+      postalCode: "28000",
+      commune: "Chartres",
+      treatingDoctor: null,
+      coverage: { ald: false, c2s: false, ame: false },
+      weightKg: null,
+      ...p,
+    });
+    log("patient.create", "patient", id);
+    return id;
+  };
+  const at = (h: number, m: number) => {
+    const d = new Date();
+    d.setHours(h, m, 0, 0);
+    return d.toISOString();
+  };
+  const seedConsultation = (patientId: string, state: Consultation["state"], complaint: string, time: string, excluded = false) => {
+    const c: Consultation = {
+      id: `c${++ids}`,
+      patientId,
+      state,
+      stateLabel: LABELS[state],
+      complaint,
+      assessment: excluded
+        ? { outcome: "excluded", reasons: [{ code: "ABDOMINAL_PAIN", message: "Douleur abdominale : un examen physique est nécessaire." }], redirect: ["URGENCES", "SAMU_15"], priority: [] }
+        : { outcome: "accepted", reasons: [], redirect: [], priority: ["noTreatingDoctor"] },
+      createdAt: time,
+      updatedAt: time,
+      redirectionAcknowledged: excluded,
+    };
+    consultations.push(c);
+    log("consultation.triage", "consultation", c.id);
+    return c;
+  };
+  const martin = seedPatient({
+    familyName: "MARTIN",
+    usedName: "LEROY",
+    givenNames: "Jeanne Marie",
+    sex: "F",
+    birthDate: "1941-03-08",
+    nir: "241032808512345".slice(0, 13) + String(nirKey("2410328085123")).padStart(2, "0"),
+    address: "4 place des Halles",
+    treatingDoctor: { name: "Dr Bernard Petit", rpps: "10003456789" },
+    coverage: { ald: true, c2s: false, ame: false },
+  });
+  const durand = seedPatient({ familyName: "DURAND", givenNames: "Paul", sex: "M", birthDate: "1958-11-24", commune: "Champhol", postalCode: "28300" });
+  const bebe = seedPatient({ familyName: "MOREAU", givenNames: "Léo", sex: "M", birthDate: new Date(Date.now() - 2 * 365.25 * 864e5).toISOString().slice(0, 10), commune: "Jouy", weightKg: 12.5 });
+  seedConsultation(durand, "closed", "Renouvellement d'ordonnance (hypertension)", at(8, 42));
+  seedConsultation(martin, "excluded", "Mal au ventre depuis hier soir", at(9, 15), true);
+  seedConsultation(martin, "requested", "Toux et fièvre à 38,5 °C depuis 3 jours", at(10, 42));
+
+  const record = (id: string): PatientRecord => {
+    const p = patients.get(id);
+    if (!p) throw new MockError("NOT_FOUND", "Patient introuvable.");
+    return { id, patient: p, age: ageOn(p.birthDate), consultations: consultations.filter((c) => c.patientId === id) };
+  };
+  const needUser = () => {
+    if (!status.user) throw new MockError("NOT_SIGNED_IN", "Vous n'êtes pas connecté.");
+    if (status.locked) throw new MockError("SESSION_LOCKED", "Session verrouillée.");
+  };
+  const findC = (id: unknown) => {
+    const c = consultations.find((x) => x.id === id);
+    if (!c) throw new MockError("NOT_FOUND", "Consultation introuvable.");
+    return c;
+  };
+  const setState = (c: Consultation, s: Consultation["state"]) => {
+    c.state = s;
+    c.stateLabel = LABELS[s];
+    c.updatedAt = new Date().toISOString();
+  };
+
+  function handle(cmd: string, payload?: Record<string, unknown>): unknown {
+    const a = (payload?.args ?? {}) as Args;
+    switch (cmd) {
+      case "app_status":
+        return { ...status };
+      case "unlock_storage":
+        if (String(a.passphrase).length < 8) throw new MockError("PASSPHRASE_TOO_SHORT", "La phrase secrète est trop courte.");
+        status.storage = "ready";
+        status.initialized = true;
+        return { ...status };
+      case "setup_site": {
+        const u = a.user as { username: string; displayName: string; profession: string; rpps: string | null; password: string };
+        if (u.password.length < 10) throw new MockError("PASSWORD_TOO_SHORT", "Le mot de passe doit contenir au moins 10 caractères.");
+        status.initialized = true;
+        status.site = { id: "s1", ...(a.site as Omit<NonNullable<Status["site"]>, "id">) };
+        status.user = { id: "u1", ...u, role: "manager" };
+        return { ...status };
+      }
+      case "sign_in":
+        if (a.password !== "motdepasse1") throw new MockError("BAD_CREDENTIALS", "Identifiant ou mot de passe incorrect.");
+        status.user = { ...manager, username: String(a.username) };
+        status.locked = false;
+        log("session.sign_in", "user", "u1");
+        return { ...status };
+      case "sign_out":
+        status.user = null;
+        status.locked = false;
+        return { ...status };
+      case "lock":
+        needUser();
+        status.locked = true;
+        return { ...status };
+      case "touch":
+        needUser();
+        return { ...status };
+    }
+    needUser();
+    switch (cmd) {
+      case "validate_patient":
+        return validate(a.patient as Patient);
+      case "create_patient": {
+        const p = a.patient as Patient;
+        const errs = validate(p);
+        if (errs.length) throw new MockError("INVALID_PATIENT", "Certains champs sont à corriger.", errs);
+        const id = `p${++ids}`;
+        patients.set(id, p);
+        log("patient.create", "patient", id);
+        return record(id);
+      }
+      case "update_patient": {
+        const p = a.patient as Patient;
+        const errs = validate(p);
+        if (errs.length) throw new MockError("INVALID_PATIENT", "Certains champs sont à corriger.", errs);
+        patients.set(String(a.id), p);
+        log("patient.update", "patient", String(a.id));
+        return record(String(a.id));
+      }
+      case "get_patient":
+        return record(String(a.id));
+      case "search_patients": {
+        const q = String(a.query ?? "").trim().toLowerCase();
+        const all = [...patients.entries()].map(([id, p]) => summary(id, p));
+        if (!q) return all.reverse().slice(0, 20);
+        const m = /^(\d{1,2})\/(\d{1,2})\/(\d{4})$/.exec(q);
+        const iso = m ? `${m[3]}-${m[2].padStart(2, "0")}-${m[1].padStart(2, "0")}` : q;
+        return all.filter((s) => {
+          const p = patients.get(s.id)!;
+          return (
+            s.birthDate === iso ||
+            (p.nir ?? "").startsWith(q.replace(/\s/g, "")) ||
+            q.split(/\s+/).every((w) => `${p.familyName} ${p.usedName ?? ""} ${p.givenNames}`.toLowerCase().includes(w))
+          );
+        });
+      }
+      case "submit_intake": {
+        const answers = a.answers as Answers;
+        const missing = (Object.keys(answers) as (keyof Answers)[]).filter((k) => answers[k] === null);
+        if (missing.length)
+          throw new MockError(
+            "INCOMPLETE_INTAKE",
+            "Toutes les questions de sécurité doivent avoir une réponse.",
+            missing.map((k) => ({ field: `answers.${k}`, code: "REQUIRED", message: "Répondez à cette question." })),
+          );
+        if (!a.consent) throw new MockError("CONSENT_REQUIRED", "Le consentement du patient est obligatoire.");
+        const rec = record(String(a.patientId));
+        const assessment = triage(rec.age, answers, a.priority as Priority, rec.patient);
+        const now = new Date().toISOString();
+        const c: Consultation = {
+          id: `c${++ids}`,
+          patientId: rec.id,
+          state: assessment.outcome === "excluded" ? "excluded" : "triaged",
+          stateLabel: "",
+          complaint: String(a.complaint ?? ""),
+          assessment,
+          createdAt: now,
+          updatedAt: now,
+          redirectionAcknowledged: false,
+        };
+        c.stateLabel = LABELS[c.state];
+        consultations.push(c);
+        log("consultation.triage", "consultation", c.id, assessment.outcome);
+        return c;
+      }
+      case "acknowledge_redirection": {
+        const c = findC(a.consultationId);
+        c.redirectionAcknowledged = true;
+        log("consultation.redirection_ack", "consultation", c.id);
+        return c;
+      }
+      case "request_consultation": {
+        const c = findC(a.consultationId);
+        setState(c, "requested");
+        log("consultation.request", "consultation", c.id);
+        return c;
+      }
+      case "cancel_consultation": {
+        const c = findC(a.consultationId);
+        setState(c, "cancelled");
+        log("consultation.cancel", "consultation", c.id);
+        return c;
+      }
+      case "today":
+        return consultations
+          .slice()
+          .sort((x, y) => y.createdAt.localeCompare(x.createdAt))
+          .map((c) => ({ consultation: c, patient: summary(c.patientId, patients.get(c.patientId)!) }));
+      case "audit_trail": {
+        const entries = audit.slice(-Number(a.limit ?? 100)).reverse();
+        const broken = params.get("screen") === "audit-broken";
+        return { entries, ok: !broken, checked: audit.length, firstBroken: broken ? 4 : null };
+      }
+      case "save_draft":
+        drafts.set(String(a.kind), a.data);
+        return null;
+      case "load_draft":
+        return drafts.get(String(a.kind)) ?? null;
+      case "clear_draft":
+        drafts.delete(String(a.kind));
+        return null;
+    }
+    throw `command ${cmd} not found`;
+  }
+
+  mockIPC((cmd, payload) => {
+    try {
+      return Promise.resolve(handle(cmd, payload as Record<string, unknown>));
+    } catch (e) {
+      return Promise.reject(e instanceof MockError ? { ...e } : e);
+    }
+  });
+
+  // ---- Scenarios: drive the UI to a given screen for screenshots ----------------------
+  const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+  const $ = <T extends HTMLElement>(id: string) => document.querySelector<T>(`[data-testid="${id}"]`)!;
+  const type = (id: string, value: string) => {
+    const el = $<HTMLInputElement>(id);
+    el.focus();
+    el.value = value;
+    el.dispatchEvent(new Event("input", { bubbles: true }));
+    el.dispatchEvent(new FocusEvent("focusout", { bubbles: true }));
+  };
+  const click = (id: string) => $(id).click();
+
+  return async (app: StationApp) => {
+    const screen = params.get("screen") ?? "";
+    if (!status.user || status.locked || !screen) return;
+    await sleep(50);
+    switch (screen) {
+      case "patient":
+        app.go({ name: "patient", id: martin });
+        break;
+      case "patient-form":
+        app.go({ name: "patient-form" });
+        break;
+      case "patient-form-errors":
+        app.go({ name: "patient-form" });
+        await sleep(50);
+        type("patient-familyName", "BERTIN");
+        type("patient-givenNames", "Lucien");
+        $<HTMLSelectElement>("patient-sex").value = "M";
+        $("patient-sex").dispatchEvent(new Event("change", { bubbles: true }));
+        type("patient-birthDate", "24/11/1950");
+        type("patient-nir", "150112808512399");
+        type("patient-phone", "06 12 34");
+        type("patient-postalCode", "280");
+        type("patient-commune", "Chartres");
+        type("patient-weightKg", "7a");
+        await sleep(400);
+        $("patient-nir").focus();
+        break;
+      case "intake":
+        app.go({ name: "intake", patientId: durand });
+        break;
+      case "intake-filled":
+        app.go({ name: "intake", patientId: durand });
+        await sleep(50);
+        type("intake-complaint", "Toux sèche et fièvre à 38,2 °C depuis 3 jours");
+        click("answer-abdominalPain-no");
+        click("answer-technicalGesture-no");
+        click("priority-noTreatingDoctor");
+        $("intake-submit").focus();
+        break;
+      case "accepted":
+      case "waiting":
+      case "redirect":
+      case "redirect-child": {
+        const child = screen === "redirect-child";
+        const c = handle("submit_intake", {
+          args: {
+            patientId: child ? bebe : durand,
+            complaint: child ? "Fièvre" : "Douleur au ventre depuis ce matin",
+            answers: { abdominalPain: !child && screen === "redirect", technicalGesture: false, emergencySigns: screen === "redirect" },
+            priority: { noTreatingDoctor: true, mobilityDifficulty: true, longDelay: false, chronicDisease: false, c2s: false },
+            consent: true,
+          },
+        }) as Consultation;
+        if (screen === "waiting") app.go({ name: "waiting", consultation: handle("request_consultation", { args: { consultationId: c.id } }) as Consultation });
+        else if (screen === "accepted") app.go({ name: "accepted", consultation: c });
+        else app.go({ name: "redirect", consultation: c });
+        break;
+      }
+      case "audit":
+      case "audit-broken":
+        app.go({ name: "audit" });
+        break;
+    }
+  };
+}

@@ -1,0 +1,374 @@
+/**
+ * The French catalogue: every user-facing string of the station lives here, and only here.
+ *
+ * - `t(key, params)` looks a message up and fills `{name}` placeholders.
+ * - `tn(key, n, params)` picks the singular or plural form (French rule: 0 and 1 are singular)
+ *   and fills `{n}` with the number written the French way.
+ * - `formatDate`, `formatTime`, `formatDateTime`, `formatDecimal`, `formatAge` write dates as
+ *   24/11/2026, times as 10 h 42 and decimals with a comma (37,8).
+ *
+ * Tone: neutral for professionals, "vous" for patients. Typography: `…` (one character),
+ * apostrophe `’`, non-breaking space before `: ? ! ;` is left to the font (plain space here
+ * keeps the catalogue greppable).
+ */
+
+const messages = {
+  "app.name": "Relais",
+  "app.tagline": "Téléconsultation assistée",
+  "app.loading": "Démarrage de Relais…",
+  "app.version": "Version {version}",
+
+  "common.loading": "Chargement…",
+  "common.saving": "Enregistrement…",
+  "common.sending": "Envoi…",
+  "common.checking": "Vérification…",
+  "common.signingIn": "Connexion…",
+  "common.details": "Détails",
+  "common.hideDetails": "Masquer les détails",
+  "common.errorCode": "Code technique : {code}",
+  "common.yes": "Oui",
+  "common.no": "Non",
+  "common.optional": "facultatif",
+  "common.dateAtTime": "{date} à {time}",
+  "common.notProvided": "Non renseigné",
+  "common.retry": "Réessayer",
+  "common.back": "Retour",
+  "common.cancel": "Annuler",
+  "common.formHasErrors": "Certains champs sont à corriger : voyez les messages en rouge sous les champs.",
+
+  "error.unknown":
+    "Une erreur inattendue est survenue. Réessayez ; si le problème continue, notez le code technique (bouton « Détails ») et contactez le support.",
+  "error.sessionLocked": "La session est verrouillée : saisissez à nouveau votre mot de passe.",
+  "error.notSignedIn": "Vous n’êtes plus connecté : reconnectez-vous.",
+  "error.passwordMismatch": "Les deux mots de passe ne sont pas identiques.",
+  "error.passwordTooShort": "Le mot de passe doit contenir au moins 10 caractères.",
+  "error.required": "Ce champ est obligatoire.",
+  "error.dateFormat": "Date incomplète ou impossible : tapez-la sous la forme JJ/MM/AAAA, par exemple 24/11/1950.",
+  "error.weightFormat": "Poids non reconnu : tapez un nombre en kilos, par exemple 12,5.",
+
+  "header.label": "En-tête de Relais",
+  "header.home": "Accueil",
+  "header.audit": "Journal d’audit",
+  "header.lock": "Verrouiller",
+  "header.signout": "Se déconnecter",
+  "header.user": "{name}",
+  "header.stateLabel": "État",
+
+  "state.starting": "Démarrage…",
+  "state.storageLocked": "Données protégées : phrase secrète demandée",
+  "state.setup": "Premier démarrage",
+  "state.signedOut": "Non connecté",
+  "state.locked": "Session verrouillée",
+  "state.today": "Prêt",
+  "state.patientForm": "Saisie de l’identité du patient",
+  "state.patient": "Dossier patient",
+  "state.intake": "Accueil du patient : questions de sécurité",
+  "state.accepted": "Téléconsultation possible",
+  "state.waiting": "En attente du médecin…",
+  "state.redirect": "Téléconsultation impossible : orienter le patient",
+  "state.audit": "Journal d’audit",
+
+  "unlock.title": "Ouvrir les données de Relais",
+  "unlock.explain":
+    "Cet ordinateur n’a pas de trousseau sécurisé. Les données des patients sont chiffrées avec une phrase secrète : saisissez-la pour continuer.",
+  "unlock.passphrase": "Phrase secrète",
+  "unlock.submit": "Ouvrir",
+
+  "setup.title": "Premier démarrage de Relais",
+  "setup.intro": "Décrivez le lieu de téléconsultation, puis créez le premier compte professionnel (il sera responsable du site).",
+  "setup.siteSection": "Le lieu",
+  "setup.siteKind": "Type de lieu",
+  "setup.siteKindChoose": "Choisissez…",
+  "setup.siteName": "Nom du lieu",
+  "setup.siteNameHint": "Par exemple : Pharmacie du Centre",
+  "setup.siteCommune": "Commune",
+  "setup.siteAddress": "Adresse",
+  "setup.userSection": "Le premier compte professionnel",
+  "setup.username": "Identifiant de connexion",
+  "setup.usernameHint": "Sans espace, par exemple : cdupont",
+  "setup.displayName": "Nom affiché",
+  "setup.displayNameHint": "Par exemple : Claire Dupont",
+  "setup.profession": "Profession",
+  "setup.professionHint": "Par exemple : pharmacienne, infirmier",
+  "setup.rpps": "Numéro RPPS",
+  "setup.rppsHint": "11 chiffres",
+  "setup.password": "Mot de passe",
+  "setup.passwordHint": "Au moins 10 caractères",
+  "setup.passwordConfirm": "Confirmez le mot de passe",
+  "setup.submit": "Créer le lieu et le compte",
+
+  "site.kind.pharmacie": "Pharmacie",
+  "site.kind.ehpad": "EHPAD",
+  "site.kind.infirmier_domicile": "Infirmier à domicile",
+  "site.kind.autre": "Autre",
+
+  "signin.title": "Connexion",
+  "signin.intro": "Connectez-vous avec votre compte professionnel.",
+  "signin.username": "Identifiant",
+  "signin.password": "Mot de passe",
+  "signin.submit": "Se connecter",
+
+  "locked.title": "Session verrouillée",
+  "locked.explain":
+    "Relais s’est verrouillé après un moment sans activité. Votre travail en cours est conservé : saisissez votre mot de passe pour reprendre.",
+  "locked.user": "Compte : {name}",
+  "locked.password": "Mot de passe",
+  "locked.submit": "Déverrouiller",
+  "locked.switchUser": "Changer d’utilisateur",
+
+  "today.title": "Aujourd’hui",
+  "today.newPatient": "Nouveau patient",
+  "today.consultations": "Consultations du jour",
+  "today.empty": "Aucune consultation aujourd’hui pour le moment.",
+  "today.searchTitle": "Retrouver un patient",
+  "today.searchLabel": "Nom, date de naissance (JJ/MM/AAAA) ou n° de sécurité sociale",
+  "today.searchHint": "Flèche bas pour parcourir les résultats, Entrée pour ouvrir.",
+  "today.recent": "Patients récents",
+  "today.results": "Résultats",
+  "today.noResult": "Aucun patient trouvé. Vérifiez l’orthographe ou créez un nouveau patient.",
+  "today.searching": "Recherche…",
+  "today.itemAt": "à {time}",
+  "today.bornOn": "né(e) le {date}",
+
+  "patientForm.titleNew": "Nouveau patient",
+  "patientForm.titleEdit": "Modifier l’identité du patient",
+  "patientForm.intro": "Recopiez l’identité depuis une pièce d’identité ou la carte Vitale. Les champs marqués « facultatif » peuvent rester vides.",
+  "patientForm.identity": "Identité",
+  "patientForm.contact": "Coordonnées",
+  "patientForm.doctor": "Médecin traitant",
+  "patientForm.coverage": "Prise en charge",
+  "patientForm.familyName": "Nom de naissance",
+  "patientForm.usedName": "Nom d’usage",
+  "patientForm.givenNames": "Prénoms",
+  "patientForm.givenNamesHint": "Tous les prénoms de l’état civil, dans l’ordre",
+  "patientForm.sex": "Sexe",
+  "patientForm.sexChoose": "Choisissez…",
+  "patientForm.birthDate": "Date de naissance",
+  "patientForm.birthDatePlaceholder": "JJ/MM/AAAA",
+  "patientForm.birthDateHint": "JJ/MM/AAAA, par exemple 24/11/1950",
+  "patientForm.birthPlaceCode": "Code du lieu de naissance (INSEE)",
+  "patientForm.birthPlaceCodeHint": "5 caractères ; 99 suivi du code pays pour une naissance à l’étranger",
+  "patientForm.nir": "N° de sécurité sociale (NIR)",
+  "patientForm.nirHint": "15 caractères, clé comprise",
+  "patientForm.nirKeyOk": "Clé de contrôle vérifiée ✓",
+  "patientForm.nirIncomplete": "{n} caractères sur 15",
+  "patientForm.phone": "Téléphone du patient",
+  "patientForm.phoneHint": "Pour le rappeler si l’appel est coupé",
+  "patientForm.address": "Adresse",
+  "patientForm.postalCode": "Code postal",
+  "patientForm.commune": "Commune",
+  "patientForm.doctorName": "Nom du médecin traitant",
+  "patientForm.doctorNameHint": "Laissez vide si le patient n’a pas de médecin traitant",
+  "patientForm.doctorRpps": "RPPS du médecin traitant",
+  "patientForm.ald": "ALD (affection de longue durée)",
+  "patientForm.c2s": "C2S (complémentaire santé solidaire)",
+  "patientForm.ame": "AME (aide médicale de l’État)",
+  "patientForm.weightKg": "Poids (kg)",
+  "patientForm.weightKgHint": "Utile pour les enfants, par exemple 12,5",
+  "patientForm.submitNew": "Enregistrer le patient",
+  "patientForm.submitEdit": "Enregistrer les modifications",
+  "patientForm.draftRestored": "Brouillon restauré : la saisie précédente a été reprise.",
+  "patientForm.draftDiscard": "Effacer le brouillon",
+  "patientForm.draftSaved": "Brouillon enregistré à {time}",
+
+  "coverage.ald": "ALD",
+  "coverage.c2s": "C2S",
+  "coverage.ame": "AME",
+
+  "sex.F": "Féminin",
+  "sex.M": "Masculin",
+  "sex.I": "Indéterminé",
+
+  "patient.title": "Dossier patient",
+  "patient.born": "Né(e) le {date} ({age})",
+  "patient.usedName": "Nom d’usage : {name}",
+  "patient.sex": "Sexe",
+  "patient.nir": "N° de sécurité sociale",
+  "patient.phone": "Téléphone",
+  "patient.address": "Adresse",
+  "patient.doctor": "Médecin traitant",
+  "patient.noDoctor": "Pas de médecin traitant déclaré",
+  "patient.coverage": "Prise en charge",
+  "patient.noCoverage": "Aucune (ALD, C2S, AME non cochées)",
+  "patient.weight": "Poids",
+  "patient.weightValue": "{kg} kg",
+  "patient.edit": "Modifier l’identité",
+  "patient.newConsultation": "Nouvelle consultation",
+  "patient.history": "Consultations",
+  "patient.noHistory": "Aucune consultation pour ce patient.",
+  "patient.open": "Ouvrir",
+
+  "intake.title": "Nouvelle consultation",
+  "intake.patient": "Patient : {name}",
+  "intake.age": "Âge : {age} (calculé à partir de la date de naissance du {date})",
+  "intake.complaint": "Motif de la consultation",
+  "intake.complaintHint": "Avec les mots du patient : ce qui l’amène, depuis quand",
+  "intake.safety": "Questions de sécurité",
+  "intake.safetyIntro": "Posez chaque question au patient. Rien n’est coché d’avance : répondez à chacune.",
+  "intake.q.abdominalPain": "Le patient a-t-il mal au ventre (douleur abdominale) ?",
+  "intake.q.technicalGesture": "Faut-il un geste technique (suture, points, plâtre…) ?",
+  "intake.q.emergencySigns":
+    "Y a-t-il un signe d’urgence : douleur dans la poitrine, signes d’AVC, grande difficulté à respirer, perte de connaissance ?",
+  "intake.priority": "Critères de priorité",
+  "intake.priorityIntro": "Cochez ce qui s’applique (facultatif).",
+  "intake.consentSection": "Consentement",
+  "intake.consent": "Le patient consent à la téléconsultation",
+  "intake.submit": "Valider l’accueil",
+  "intake.missing": "Pour continuer : {list}.",
+  "intake.missingConsent": "cocher le consentement du patient",
+  "intake.ready": "Tout est renseigné : vous pouvez valider.",
+
+  "priority.noTreatingDoctor": "Pas de médecin traitant",
+  "priority.mobilityDifficulty": "Difficulté à se déplacer",
+  "priority.longDelay": "Délai d’accès à un médecin trop long",
+  "priority.chronicDisease": "Maladie chronique (cancer, diabète…)",
+  "priority.c2s": "Bénéficiaire de la C2S",
+  "priority.age70": "70 ans ou plus",
+
+  "accepted.title": "Téléconsultation possible",
+  "accepted.explain": "Les questions de sécurité n’excluent pas la téléconsultation. Demandez maintenant un médecin.",
+  "accepted.priority": "Priorité",
+  "accepted.priorityNone": "Pas de critère de priorité.",
+  "accepted.request": "Demander le médecin",
+  "accepted.requesting": "Demande en cours…",
+
+  "waiting.title": "En attente du médecin…",
+  "waiting.sent": "Demande envoyée. Le médecin sera mis en relation ici.",
+  "waiting.later":
+    "La mise en relation vidéo n’est pas encore disponible dans cette version : la demande est enregistrée, restez sur cet écran.",
+  "waiting.since": "Demande envoyée à {time}",
+  "waiting.cancel": "Annuler la demande",
+  "waiting.cancelling": "Annulation…",
+
+  "redirect.kicker": "Téléconsultation impossible",
+  "redirect.call15": "Appelez le 15",
+  "redirect.number15": "15",
+  "redirect.samu": "SAMU — urgence médicale",
+  "redirect.urgences": "Rendez-vous aux urgences",
+  "redirect.pediatre": "Consultez un pédiatre",
+  "redirect.reasons": "Pourquoi",
+  "redirect.ack": "J’ai orienté le patient",
+  "redirect.ackHint": "Ce bouton ferme cet écran. Appuyez seulement une fois le patient orienté.",
+
+  "audit.title": "Journal d’audit",
+  "audit.ok": "Chaîne d’audit vérifiée ✓",
+  "audit.broken": "Chaîne d’audit rompue à l’entrée n° {seq}",
+  "audit.brokenUnknown": "Chaîne d’audit rompue",
+  "audit.brokenHelp": "Le journal a pu être modifié en dehors de Relais. Prévenez le responsable et le support.",
+  "audit.empty": "Aucune entrée.",
+  "audit.col.seq": "N°",
+  "audit.col.at": "Date et heure",
+  "audit.col.actor": "Auteur",
+  "audit.col.action": "Action",
+  "audit.col.record": "Objet",
+  "audit.col.detail": "Détail",
+
+  "cstate.draft": "Brouillon",
+  "cstate.triaged": "Accueil fait",
+  "cstate.requested": "En attente du médecin",
+  "cstate.inCall": "En consultation",
+  "cstate.reported": "Compte rendu reçu",
+  "cstate.closed": "Terminée",
+  "cstate.excluded": "Orientée (15 / urgences)",
+  "cstate.cancelled": "Annulée",
+
+  "age.underOne": "moins d’un an",
+} as const;
+
+const plurals = {
+  "age.years": { one: "{n} an", other: "{n} ans" },
+  "today.count": { one: "{n} consultation aujourd’hui", other: "{n} consultations aujourd’hui" },
+  "today.resultCount": { one: "{n} patient trouvé", other: "{n} patients trouvés" },
+  "intake.missingQuestions": { one: "répondre à la question restante", other: "répondre aux {n} questions restantes" },
+  "audit.checked": { one: "{n} entrée contrôlée", other: "{n} entrées contrôlées" },
+} as const;
+
+export type MessageKey = keyof typeof messages;
+export type PluralKey = keyof typeof plurals;
+export type Params = Record<string, string | number>;
+
+/** The raw catalogue, for tests and tools. */
+export const catalogue: Readonly<Record<MessageKey, string>> = messages;
+export const pluralCatalogue: Readonly<Record<PluralKey, { one: string; other: string }>> = plurals;
+
+function fill(template: string, params?: Params): string {
+  if (!params) return template;
+  return template.replace(/\{(\w+)\}/g, (whole, name: string) => {
+    const v = params[name];
+    if (v === undefined) return whole;
+    return typeof v === "number" ? formatNumber(v) : v;
+  });
+}
+
+/** Look a message up and fill its `{placeholders}`. */
+export function t(key: MessageKey, params?: Params): string {
+  return fill(messages[key], params);
+}
+
+/** Is `key` a message of the catalogue? (for keys built from data, e.g. `cstate.<state>`) */
+export function has(key: string): key is MessageKey {
+  return Object.prototype.hasOwnProperty.call(messages, key);
+}
+
+/** French plural rule: 0 and 1 take the singular. */
+export function pluralForm(n: number): "one" | "other" {
+  return Math.abs(n) < 2 ? "one" : "other";
+}
+
+/** Plural message: `{n}` is the count written the French way. */
+export function tn(key: PluralKey, n: number, params?: Params): string {
+  return fill(plurals[key][pluralForm(n)], { ...params, n });
+}
+
+const pad2 = (n: number) => String(n).padStart(2, "0");
+
+/**
+ * 24/11/2026. Accepts a calendar date `YYYY-MM-DD` (taken as is, no time zone shift),
+ * an RFC 3339 timestamp (shown in local time) or a Date.
+ */
+export function formatDate(value: string | Date): string {
+  if (typeof value === "string") {
+    const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
+    if (m) return `${m[3]}/${m[2]}/${m[1]}`;
+    value = new Date(value);
+  }
+  if (Number.isNaN(value.getTime())) return "";
+  return `${pad2(value.getDate())}/${pad2(value.getMonth() + 1)}/${value.getFullYear()}`;
+}
+
+/** 10 h 42 (local time). */
+export function formatTime(value: string | Date): string {
+  const d = typeof value === "string" ? new Date(value) : value;
+  if (Number.isNaN(d.getTime())) return "";
+  return `${d.getHours()} h ${pad2(d.getMinutes())}`;
+}
+
+/** 24/11/2026 à 10 h 42 */
+export function formatDateTime(value: string | Date): string {
+  return t("common.dateAtTime", { date: formatDate(value), time: formatTime(value) });
+}
+
+/** 37,8 — decimal comma; `digits` fixes the number of decimals when given. */
+export function formatDecimal(n: number, digits?: number): string {
+  const s = digits === undefined ? String(n) : n.toFixed(digits);
+  return s.replace(".", ",").replace("-", "−");
+}
+
+/** Integers get a narrow no-break space as thousands separator (12 345); decimals a comma. */
+export function formatNumber(n: number): string {
+  if (!Number.isInteger(n)) return formatDecimal(n);
+  const s = String(Math.abs(n)).replace(/\B(?=(\d{3})+(?!\d))/g, "\u202f");
+  return n < 0 ? `−${s}` : s;
+}
+
+/** Parse a French decimal ("12,5" or "12.5"); null when empty, NaN when not a number. */
+export function parseDecimal(text: string): number | null {
+  const s = text.trim().replace(/\s/g, "").replace(",", ".");
+  if (s === "") return null;
+  return /^\d+(\.\d+)?$/.test(s) ? Number(s) : Number.NaN;
+}
+
+/** "82 ans", "1 an", "moins d’un an". */
+export function formatAge(years: number): string {
+  return years < 1 ? t("age.underOne") : tn("age.years", years);
+}
