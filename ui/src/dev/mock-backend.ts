@@ -127,8 +127,15 @@ function triage(age: number, a: Answers, prio: Priority, p: Patient): Consultati
     reasons.push({ code: "TECHNICAL_GESTURE", message: "Geste technique nécessaire (suture, plâtre…) : impossible à distance." });
     redirect.add("URGENCES");
   }
-  const priority = (Object.keys(prio) as (keyof Priority)[]).filter((k) => prio[k]) as string[];
-  if (ageOn(p.birthDate) >= 70) priority.push("age70");
+  const codes: [boolean, string][] = [
+    [prio.noTreatingDoctor, "NO_TREATING_DOCTOR"],
+    [prio.mobilityDifficulty, "MOBILITY_DIFFICULTY"],
+    [prio.longDelay, "LONG_DELAY"],
+    [ageOn(p.birthDate) >= 70, "AGE_70_PLUS"],
+    [prio.chronicDisease, "CHRONIC_DISEASE"],
+    [prio.c2s, "C2S"],
+  ];
+  const priority = codes.filter(([on]) => on).map(([, c]) => c);
   return { outcome: reasons.length ? "excluded" : "accepted", reasons, redirect: [...redirect], priority };
 }
 
@@ -189,7 +196,7 @@ export function installMockBackend(params: URLSearchParams): (app: StationApp) =
       complaint,
       assessment: excluded
         ? { outcome: "excluded", reasons: [{ code: "ABDOMINAL_PAIN", message: "Douleur abdominale : un examen physique est nécessaire." }], redirect: ["URGENCES", "SAMU_15"], priority: [] }
-        : { outcome: "accepted", reasons: [], redirect: [], priority: ["noTreatingDoctor"] },
+        : { outcome: "accepted", reasons: [], redirect: [], priority: ["NO_TREATING_DOCTOR"] },
       createdAt: time,
       updatedAt: time,
       redirectionAcknowledged: excluded,
@@ -312,12 +319,9 @@ export function installMockBackend(params: URLSearchParams): (app: StationApp) =
       case "submit_intake": {
         const answers = a.answers as Answers;
         const missing = (Object.keys(answers) as (keyof Answers)[]).filter((k) => answers[k] === null);
-        if (missing.length)
-          throw new MockError(
-            "INCOMPLETE_INTAKE",
-            "Toutes les questions de sécurité doivent avoir une réponse.",
-            missing.map((k) => ({ field: `answers.${k}`, code: "REQUIRED", message: "Répondez à cette question." })),
-          );
+        const fields = missing.map((k) => ({ field: `answers.${k}`, code: "REQUIRED", message: "Répondez à cette question." }));
+        if (String(a.complaint ?? "").trim() === "") fields.push({ field: "complaint", code: "REQUIRED", message: "Indiquez le motif de la consultation." });
+        if (fields.length) throw new MockError("INCOMPLETE_INTAKE", "L'accueil est incomplet.", fields);
         if (!a.consent) throw new MockError("CONSENT_REQUIRED", "Le consentement du patient est obligatoire.");
         const rec = record(String(a.patientId));
         const assessment = triage(rec.age, answers, a.priority as Priority, rec.patient);
@@ -423,7 +427,8 @@ export function installMockBackend(params: URLSearchParams): (app: StationApp) =
         type("patient-commune", "Chartres");
         type("patient-weightKg", "7a");
         await sleep(400);
-        $("patient-nir").focus();
+        $("patient-submit").focus();
+        window.scrollTo(0, 0);
         break;
       case "intake":
         app.go({ name: "intake", patientId: durand });
@@ -445,7 +450,7 @@ export function installMockBackend(params: URLSearchParams): (app: StationApp) =
         const c = handle("submit_intake", {
           args: {
             patientId: child ? bebe : durand,
-            complaint: child ? "Fièvre" : "Douleur au ventre depuis ce matin",
+            complaint: child ? "Fièvre depuis hier" : screen === "redirect" ? "Douleur au ventre depuis ce matin" : "Toux et fièvre à 38,5 °C depuis 3 jours",
             answers: { abdominalPain: !child && screen === "redirect", technicalGesture: false, emergencySigns: screen === "redirect" },
             priority: { noTreatingDoctor: true, mobilityDifficulty: true, longDelay: false, chronicDisease: false, c2s: false },
             consent: true,

@@ -151,6 +151,7 @@ const messages = {
   "patientForm.nir": "N° de sécurité sociale (NIR)",
   "patientForm.nirHint": "15 caractères, clé comprise",
   "patientForm.nirKeyOk": "Clé de contrôle vérifiée ✓",
+  "patientForm.nirNeedsIdentity": "La clé sera vérifiée une fois le sexe et la date de naissance renseignés.",
   "patientForm.nirIncomplete": "{n} caractères sur 15",
   "patientForm.phone": "Téléphone du patient",
   "patientForm.phoneHint": "Pour le rappeler si l’appel est coupé",
@@ -223,7 +224,7 @@ const messages = {
   "priority.longDelay": "Délai d’accès à un médecin trop long",
   "priority.chronicDisease": "Maladie chronique (cancer, diabète…)",
   "priority.c2s": "Bénéficiaire de la C2S",
-  "priority.age70": "70 ans ou plus",
+  "priority.age70Plus": "70 ans ou plus",
 
   "accepted.title": "Téléconsultation possible",
   "accepted.explain": "Les questions de sécurité n’excluent pas la téléconsultation. Demandez maintenant un médecin.",

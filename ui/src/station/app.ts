@@ -34,6 +34,7 @@ export class StationApp implements Ctx {
   private readonly main: HTMLElement;
   private readonly layer: HTMLElement;
   private readonly stateText: HTMLElement;
+  private readonly stateBar: HTMLElement;
   private readonly siteText: HTMLElement;
   private readonly userText: HTMLElement;
   private readonly nav: HTMLElement;
@@ -57,12 +58,12 @@ export class StationApp implements Ctx {
       btn("lock-button", t("header.lock"), () => void this.lockNow()),
       btn("signout-button", t("header.signout"), () => void this.signOut()),
     );
+    this.stateBar = h("div", { class: "state-bar state-bar--neutral" }, h("span", { class: "state-label" }, t("header.stateLabel")), this.stateText);
     this.header = h(
       "header",
       { class: "app-header" },
-      h("div", { class: "brand" }, h("span", { class: "brand-name" }, t("app.name")), this.siteText, this.userText),
-      h("div", { class: "header-state" }, h("span", { class: "visually-hidden" }, t("header.stateLabel")), this.stateText),
-      this.nav,
+      h("div", { class: "header-row" }, h("div", { class: "brand" }, h("span", { class: "brand-name" }, t("app.name")), this.siteText, this.userText), this.nav),
+      this.stateBar,
     );
     this.main = h("main", { class: "app-main", id: "main" });
     this.layer = h("div", { class: "app-layer", hidden: true });
@@ -220,7 +221,7 @@ export class StationApp implements Ctx {
   private setState(screen: Screen) {
     const tone: Tone = screen.tone ?? "neutral";
     this.stateText.textContent = t(screen.state);
-    this.stateText.className = `state-text state-text--${tone}`;
+    this.stateBar.className = `state-bar state-bar--${tone}`;
     this.root.dataset.screen = screen.name;
   }
 

@@ -7,7 +7,7 @@ import { busy, errorPanel, isGlobalError, screenRoot, title, type Ctx, type Scre
 /** Priority code from the assessment → French label (`noTreatingDoctor`, `NO_TREATING_DOCTOR`…). */
 export function priorityLabel(code: string): string {
   const norm = code.replace(/[_\s-]/g, "").toLowerCase();
-  for (const key of ["noTreatingDoctor", "mobilityDifficulty", "longDelay", "chronicDisease", "c2s", "age70"]) {
+  for (const key of ["noTreatingDoctor", "mobilityDifficulty", "longDelay", "chronicDisease", "c2s", "age70Plus"]) {
     if (key.toLowerCase() === norm) {
       const k = `priority.${key}`;
       if (has(k)) return t(k);

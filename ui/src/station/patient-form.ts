@@ -103,18 +103,34 @@ export function valuesOfPatient(p: Patient): FormValues {
 
 /**
  * Form values → Patient, plus the errors found before asking the backend (format of the
- * date and the weight, sex not chosen). `patient` is null when it cannot be sent as is.
+ * date and the weight, sex not chosen).
+ *
+ * The backend needs a real sex and birth date to read the request at all; while they are
+ * missing, `patient` carries placeholders (listed in `placeholders`) so that the other fields
+ * can still be checked live: results for those fields and for the NIR (checked against them)
+ * must then be ignored, and the patient must not be saved.
  */
-export function toPatient(v: FormValues): { patient: Patient | null; local: Partial<Record<FormKey, string>> } {
+export function toPatient(v: FormValues): {
+  patient: Patient;
+  local: Partial<Record<FormKey, string>>;
+  placeholders: FormKey[];
+} {
   const local: Partial<Record<FormKey, string>> = {};
+  const placeholders: FormKey[] = [];
   const s = (x: string) => x.trim();
   const opt = (x: string) => (s(x) === "" ? null : s(x));
   const birthIso = parseFrDate(v.birthDate);
-  if (s(v.birthDate) !== "" && !birthIso) local.birthDate = t("error.dateFormat");
+  if (!birthIso) {
+    placeholders.push("birthDate");
+    if (s(v.birthDate) !== "") local.birthDate = t("error.dateFormat");
+  }
   const weight = parseDecimal(v.weightKg);
   if (weight !== null && Number.isNaN(weight)) local.weightKg = t("error.weightFormat");
   const sexOk = (SEXES as readonly string[]).includes(v.sex);
-  if (!sexOk) local.sex = t("error.required");
+  if (!sexOk) {
+    placeholders.push("sex");
+    local.sex = t("error.required");
+  }
   const doctorName = s(v.doctorName);
   const doctorRpps = opt(v.doctorRpps);
   const patient: Patient = {
@@ -122,7 +138,7 @@ export function toPatient(v: FormValues): { patient: Patient | null; local: Part
     usedName: opt(v.usedName),
     givenNames: s(v.givenNames).replace(/\s+/g, " "),
     sex: (sexOk ? v.sex : "I") as Sex,
-    birthDate: birthIso ?? "",
+    birthDate: birthIso ?? PLACEHOLDER_BIRTH_DATE,
     birthPlaceCode: opt(v.birthPlaceCode)?.toUpperCase() ?? null,
     nir: normaliseNir(v.nir) || null,
     phone: s(v.phone),
@@ -133,8 +149,11 @@ export function toPatient(v: FormValues): { patient: Patient | null; local: Part
     coverage: { ald: v.ald, c2s: v.c2s, ame: v.ame },
     weightKg: weight === null || Number.isNaN(weight) ? null : weight,
   };
-  return { patient: sexOk && !local.weightKg ? patient : null, local };
+  return { patient, local, placeholders };
 }
+
+/** Stand-in birth date for live validation while the real one is not typed yet. */
+const PLACEHOLDER_BIRTH_DATE = "1970-01-01";
 
 type Draft = { patientId: string | null; values: Partial<FormValues> };
 
@@ -251,6 +270,8 @@ export function patientFormScreen(ctx: Ctx, id?: string): Screen {
   let serverErrors: Partial<Record<FormKey, string>> = {};
   let otherErrors: FieldError[] = [];
   let validating = false;
+  /** The NIR could not be checked yet (sex or birth date missing). */
+  let nirUnchecked = true;
   let validationSeq = 0;
   let disposed = false;
 
@@ -280,6 +301,7 @@ export function patientFormScreen(ctx: Ctx, id?: string): Screen {
     if (n === 0) nirStatus.textContent = "";
     else if (n < NIR_LENGTH) nirStatus.textContent = t("patientForm.nirIncomplete", { n });
     else if (validating) nirStatus.textContent = t("common.checking");
+    else if (nirUnchecked) nirStatus.textContent = t("patientForm.nirNeedsIdentity");
     else if (serverErrors.nir) {
       nirStatus.textContent = "";
     } else {
@@ -289,20 +311,18 @@ export function patientFormScreen(ctx: Ctx, id?: string): Screen {
   }
 
   async function validate() {
-    const { patient } = toPatient(read());
-    if (!patient) {
-      validating = false;
-      render();
-      return;
-    }
+    const { patient, placeholders } = toPatient(read());
+    const ignored = new Set<FormKey>(placeholders.length ? [...placeholders, "nir"] : []);
     const mine = ++validationSeq;
     try {
       const list = await api.validatePatient(patient);
       if (mine !== validationSeq || disposed) return;
       serverErrors = {};
       otherErrors = [];
+      nirUnchecked = ignored.has("nir");
       for (const fe of list) {
         const k = keyOfPath(fe.field);
+        if (k && ignored.has(k)) continue;
         if (k) serverErrors[k] ??= fe.message;
         else otherErrors.push(fe);
       }
@@ -374,7 +394,7 @@ export function patientFormScreen(ctx: Ctx, id?: string): Screen {
     submitted = true;
     errors.show(null);
     validateSoon.cancel();
-    const { patient, local } = toPatient(read());
+    const { patient, local, placeholders } = toPatient(read());
     // Required fields, checked here too so that the message comes without a round trip.
     const v = read();
     for (const k of ["familyName", "givenNames", "birthDate", "phone", "commune"] as const) {
@@ -382,7 +402,7 @@ export function patientFormScreen(ctx: Ctx, id?: string): Screen {
     }
     render();
     const firstLocal = (Object.keys(local) as FormKey[])[0];
-    if (!patient || firstLocal) {
+    if (placeholders.length || firstLocal) {
       focusFirstInvalid();
       return;
     }
