@@ -125,7 +125,7 @@ export function setupScreen(ctx: Ctx): Screen {
   const errors = errorPanel();
   const form = h(
     "form",
-    { class: "card form", novalidate: true },
+    { class: "form form--setup", novalidate: true },
     h("fieldset", { class: "group" }, h("legend", null, t("setup.siteSection")), f.kind.wrap, f.name.wrap, f.commune.wrap, f.address.wrap),
     h(
       "fieldset",

@@ -11,7 +11,10 @@ import { busy, errorPanel, isGlobalError, screenRoot, title, type Ctx, type Scre
 
 export function redirectScreen(ctx: Ctx, c: Consultation): Screen {
   // Without an explicit target, the rule of the service applies: urgences or the 15.
-  const targets: Redirect[] = c.assessment.redirect.length ? c.assessment.redirect : ["SAMU_15", "URGENCES"];
+  // The 15 always comes first.
+  const ORDER: Redirect[] = ["SAMU_15", "URGENCES", "PEDIATRE"];
+  const asked = c.assessment.redirect.length ? c.assessment.redirect : (["SAMU_15", "URGENCES"] as Redirect[]);
+  const targets = ORDER.filter((r) => asked.includes(r));
   const blocks = targets.map((r) => {
     switch (r) {
       case "SAMU_15":
