@@ -160,6 +160,9 @@ export class StationApp implements Ctx {
 
   async signOut(): Promise<void> {
     this.idle.disarm();
+    // Let the screen write its draft while the session is still open.
+    this.current?.dispose?.();
+    this.current = null;
     try {
       this.applyStatus(await api.signOut());
     } catch {
@@ -174,6 +177,7 @@ export class StationApp implements Ctx {
       if (this.st) this.applyStatus({ ...this.st, locked: true });
       this.showLock();
     } else if (e.code === Code.NotSignedIn) {
+      if (this.current?.name === "signin") return;
       if (this.st) this.applyStatus({ ...this.st, user: null, locked: false });
       this.hideLock(false);
       this.go({ name: "signin" });
@@ -210,7 +214,7 @@ export class StationApp implements Ctx {
     this.header.inert = !!this.current?.fullscreen;
     if (this.st) this.applyStatus(this.st);
     if (!this.current) {
-      this.go({ name: "today" });
+      if (this.st?.user) this.go({ name: "today" });
       return;
     }
     this.setState(this.current);
