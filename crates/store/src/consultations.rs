@@ -1,0 +1,215 @@
+//! Consultations: a state the caller's lifecycle drives, plus intake and assessment JSON.
+//!
+//! State changes are compare-and-set ([`Store::set_consultation_state`]): two screens or
+//! processes cannot both move the same consultation from the same state.
+
+use chrono::{DateTime, Utc};
+use rusqlite::{params, OptionalExtension, Row};
+
+use crate::audit::{append, Actor, AuditEvent};
+use crate::db::{id_or_new, parse_json, parse_ts, read_err, ts, Store};
+use crate::error::{is_unique_violation, sqlite_code, Result, StoreError};
+
+/// A stored consultation.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ConsultationRow {
+    /// Id (UUID v4); left empty on insert, the store generates it.
+    pub id: String,
+    /// The patient's id; must exist.
+    pub patient_id: String,
+    /// Lifecycle state code, owned by the caller (e.g. `"intake"`, `"accepted"`).
+    pub state: String,
+    /// Intake (motif, exclusion answers...) as the caller's JSON.
+    pub intake: serde_json::Value,
+    /// Triage assessment as the caller's JSON.
+    pub assessment: serde_json::Value,
+    /// Set by the store on insert.
+    pub created_at: DateTime<Utc>,
+    /// Set by the store on insert and on each state change.
+    pub updated_at: DateTime<Utc>,
+}
+
+const COLUMNS: &str = "id, patient_id, state, intake, assessment, created_at, updated_at";
+
+fn from_row(r: &Row<'_>) -> rusqlite::Result<ConsultationRow> {
+    Ok(ConsultationRow {
+        id: r.get(0)?,
+        patient_id: r.get(1)?,
+        state: r.get(2)?,
+        intake: parse_json(&r.get::<_, String>(3)?)?,
+        assessment: parse_json(&r.get::<_, String>(4)?)?,
+        created_at: parse_ts(&r.get::<_, String>(5)?)?,
+        updated_at: parse_ts(&r.get::<_, String>(6)?)?,
+    })
+}
+
+fn valid_state(s: &str) -> bool {
+    !s.is_empty()
+        && s.len() <= 64
+        && s.bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+}
+
+impl Store {
+    /// Inserts a consultation (id generated when empty; `created_at` = `updated_at` = `at`)
+    /// and returns the stored row. Unknown patient: [`StoreError::NotFound`]. Audited
+    /// `consultation.create` with the state as detail.
+    pub fn insert_consultation(
+        &mut self,
+        actor: &Actor,
+        at: DateTime<Utc>,
+        c: &ConsultationRow,
+    ) -> Result<ConsultationRow> {
+        if !valid_state(&c.state) {
+            return Err(StoreError::InvalidInput {
+                field: "état de la consultation",
+            });
+        }
+        let id = id_or_new(&c.id);
+        let tx = self.write_tx()?;
+        tx.execute(
+            &format!("INSERT INTO consultations ({COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6)"),
+            params![
+                id,
+                c.patient_id,
+                c.state,
+                c.intake.to_string(),
+                c.assessment.to_string(),
+                ts(&at)
+            ],
+        )
+        .map_err(|e| {
+            if is_unique_violation(&e) {
+                StoreError::Conflict {
+                    reason: "cette consultation existe déjà",
+                }
+            } else if sqlite_code(&e) == Some(rusqlite::ffi::ErrorCode::ConstraintViolation) {
+                StoreError::NotFound {
+                    what: "patient",
+                    id: c.patient_id.clone(),
+                }
+            } else {
+                e.into()
+            }
+        })?;
+        let detail = format!("state={}", c.state);
+        append(
+            &tx,
+            actor,
+            at,
+            &AuditEvent {
+                action: "consultation.create",
+                record_type: "consultation",
+                record_id: Some(&id),
+                detail: &detail,
+            },
+        )?;
+        let row = tx
+            .query_row(
+                &format!("SELECT {COLUMNS} FROM consultations WHERE id = ?1"),
+                [&id],
+                from_row,
+            )
+            .map_err(read_err)?;
+        tx.commit()?;
+        Ok(row)
+    }
+
+    /// The consultation with this id, if any.
+    pub fn get_consultation(&self, id: &str) -> Result<Option<ConsultationRow>> {
+        self.conn
+            .query_row(
+                &format!("SELECT {COLUMNS} FROM consultations WHERE id = ?1"),
+                [id],
+                from_row,
+            )
+            .optional()
+            .map_err(read_err)
+    }
+
+    /// Moves a consultation from `expected_state` to `new_state` (compare-and-set).
+    ///
+    /// [`StoreError::Conflict`] if its current state is not `expected_state`,
+    /// [`StoreError::NotFound`] if it does not exist. Audited `consultation.<new_state>`
+    /// with `detail` (ids and codes only, e.g. an exclusion code).
+    pub fn set_consultation_state(
+        &mut self,
+        actor: &Actor,
+        at: DateTime<Utc>,
+        id: &str,
+        expected_state: &str,
+        new_state: &str,
+        detail: &str,
+    ) -> Result<ConsultationRow> {
+        if !valid_state(new_state) {
+            return Err(StoreError::InvalidInput {
+                field: "état de la consultation",
+            });
+        }
+        let tx = self.write_tx()?;
+        let n = tx.execute(
+            "UPDATE consultations SET state = ?3, updated_at = ?4 WHERE id = ?1 AND state = ?2",
+            params![id, expected_state, new_state, ts(&at)],
+        )?;
+        if n == 0 {
+            let exists: Option<i64> = tx
+                .query_row("SELECT 1 FROM consultations WHERE id = ?1", [id], |r| {
+                    r.get(0)
+                })
+                .optional()?;
+            return Err(match exists {
+                Some(_) => StoreError::Conflict {
+                    reason: "l'état de la consultation a changé entre-temps",
+                },
+                None => StoreError::NotFound {
+                    what: "consultation",
+                    id: id.to_string(),
+                },
+            });
+        }
+        let action = format!("consultation.{new_state}");
+        append(
+            &tx,
+            actor,
+            at,
+            &AuditEvent {
+                action: &action,
+                record_type: "consultation",
+                record_id: Some(id),
+                detail,
+            },
+        )?;
+        let row = tx
+            .query_row(
+                &format!("SELECT {COLUMNS} FROM consultations WHERE id = ?1"),
+                [id],
+                from_row,
+            )
+            .map_err(read_err)?;
+        tx.commit()?;
+        Ok(row)
+    }
+
+    /// Consultations of a patient, oldest first.
+    pub fn consultations_for_patient(&self, patient_id: &str) -> Result<Vec<ConsultationRow>> {
+        let mut stmt = self.conn.prepare(&format!(
+            "SELECT {COLUMNS} FROM consultations WHERE patient_id = ?1 ORDER BY created_at, id"
+        ))?;
+        let rows = stmt.query_map([patient_id], from_row)?;
+        rows.collect::<rusqlite::Result<Vec<_>>>().map_err(read_err)
+    }
+
+    /// Consultations created in `[from, to)`, oldest first.
+    pub fn consultations_between(
+        &self,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> Result<Vec<ConsultationRow>> {
+        let mut stmt = self.conn.prepare(&format!(
+            "SELECT {COLUMNS} FROM consultations WHERE created_at >= ?1 AND created_at < ?2 \
+             ORDER BY created_at, id"
+        ))?;
+        let rows = stmt.query_map(params![ts(&from), ts(&to)], from_row)?;
+        rows.collect::<rusqlite::Result<Vec<_>>>().map_err(read_err)
+    }
+}
