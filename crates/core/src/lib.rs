@@ -1,1 +1,28 @@
-//! Relais core: the clinical rules, pure.
+//! Relais core: the clinical rules of assisted teleconsultation, pure.
+//!
+//! A nurse or a pharmacist sits beside the patient; a remote GP leads the consultation by
+//! video. This crate holds the rules that decide what the station may do, and nothing else:
+//!
+//! - `text`: the folding used for search keys and for the complaint scan;
+//! - `age`: exact calendar age;
+//! - `identity`: NIR, RPPS, phone numbers and the validation of the patient form;
+//! - `triage`: eligibility of a consultation (children under 3, technical gestures,
+//!   abdominal pain, emergency signs) and its priority criteria;
+//! - `lifecycle`: the one gate through which a consultation changes state;
+//! - `measurement`: physiological plausibility of instrument readings.
+//!
+//! # Architecture invariants
+//!
+//! - No I/O, no clock, no async, no logging: today's date is always a parameter, so every
+//!   rule is a deterministic function that tests can drive with any date.
+//! - Never panics on input: invalid input is a typed error or an assessment, never a panic.
+//! - Errors carry a stable machine `code()` (SCREAMING_SNAKE_CASE) to branch on and a
+//!   French message (their `Display`) to show.
+//! - Serialization shapes (camelCase JSON) are part of the contract with the UI and are
+//!   unit-tested field by field.
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
+
+pub mod age;
+pub mod error;
+pub mod text;
