@@ -25,4 +25,5 @@
 
 pub mod age;
 pub mod error;
+pub mod identity;
 pub mod text;
