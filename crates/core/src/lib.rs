@@ -27,3 +27,4 @@ pub mod age;
 pub mod error;
 pub mod identity;
 pub mod text;
+pub mod triage;
