@@ -26,5 +26,6 @@
 pub mod age;
 pub mod error;
 pub mod identity;
+pub mod lifecycle;
 pub mod text;
 pub mod triage;
