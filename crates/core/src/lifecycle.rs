@@ -203,6 +203,12 @@ pub fn advance(
         (S::InCall, Event::Report) => Ok(S::Reported),
         (S::Reported, Event::Close) => Ok(S::Closed),
         (S::Triaged | S::Requested, Event::Cancel) => Ok(S::Cancelled),
+        // Someone pushing an excluded consultation forward is told why it is excluded.
+        (S::Excluded, Event::Request | Event::Join) if assessment.is_excluded() => {
+            Err(TransitionError::Excluded {
+                reasons: assessment.reasons.clone(),
+            })
+        }
         _ => Err(TransitionError::Illegal { from, event }),
     }
 }
@@ -333,7 +339,13 @@ mod tests {
                 illegal += 1;
                 for outcome in [OK, EX, INC] {
                     let got = advance(from, event, &assessment(outcome));
-                    assert_eq!(got, Err(TransitionError::Illegal { from, event }));
+                    let pushed_forward = matches!(event, Event::Request | Event::Join);
+                    if from == S::Excluded && pushed_forward && outcome == EX {
+                        // Refused all the same, with the reasons of the exclusion.
+                        assert_eq!(got.map_err(|e| e.code()), Err("EXCLUDED_ABDOMINAL_PAIN"));
+                    } else {
+                        assert_eq!(got, Err(TransitionError::Illegal { from, event }));
+                    }
                 }
             }
         }
