@@ -238,7 +238,7 @@ pub(crate) fn append(
 impl Store {
     /// Appends an audit entry for an action that is not a table write (sign-in, acknowledgement...).
     pub fn append_audit(
-        &mut self,
+        &self,
         actor: &Actor,
         at: DateTime<Utc>,
         event: &AuditEvent<'_>,

@@ -8,7 +8,7 @@ use rusqlite::{params, OptionalExtension, Row};
 
 use crate::audit::{append, Actor, AuditEvent};
 use crate::db::{id_or_new, parse_json, parse_ts, read_err, ts, Store};
-use crate::error::{is_unique_violation, sqlite_code, Result, StoreError};
+use crate::error::{is_foreign_key_violation, is_unique_violation, Result, StoreError};
 
 /// A stored consultation.
 #[derive(Debug, Clone, PartialEq)]
@@ -23,13 +23,16 @@ pub struct ConsultationRow {
     pub intake: serde_json::Value,
     /// Triage assessment as the caller's JSON.
     pub assessment: serde_json::Value,
+    /// When the professional confirmed an excluded patient was redirected (15, urgences...).
+    pub redirection_acknowledged_at: Option<DateTime<Utc>>,
     /// Set by the store on insert.
     pub created_at: DateTime<Utc>,
     /// Set by the store on insert and on each state change.
     pub updated_at: DateTime<Utc>,
 }
 
-const COLUMNS: &str = "id, patient_id, state, intake, assessment, created_at, updated_at";
+const COLUMNS: &str = "id, patient_id, state, intake, assessment, created_at, updated_at, \
+                       redirection_acknowledged_at";
 
 fn from_row(r: &Row<'_>) -> rusqlite::Result<ConsultationRow> {
     Ok(ConsultationRow {
@@ -40,7 +43,19 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<ConsultationRow> {
         assessment: parse_json(&r.get::<_, String>(4)?)?,
         created_at: parse_ts(&r.get::<_, String>(5)?)?,
         updated_at: parse_ts(&r.get::<_, String>(6)?)?,
+        redirection_acknowledged_at: r
+            .get::<_, Option<String>>(7)?
+            .as_deref()
+            .map(parse_ts)
+            .transpose()?,
     })
+}
+
+fn not_found(id: &str) -> StoreError {
+    StoreError::NotFound {
+        what: "consultation",
+        id: id.to_string(),
+    }
 }
 
 fn valid_state(s: &str) -> bool {
@@ -51,15 +66,17 @@ fn valid_state(s: &str) -> bool {
 }
 
 impl Store {
-    /// Inserts a consultation (id generated when empty; `created_at` = `updated_at` = `at`)
-    /// and returns the stored row. Unknown patient: [`StoreError::NotFound`]. Audited
-    /// `consultation.create` with the state as detail.
+    /// Inserts a consultation and returns its id (generated when `c.id` is empty).
+    ///
+    /// `created_at` = `updated_at` = `at`; `redirection_acknowledged_at` is stored as given.
+    /// Unknown patient: [`StoreError::NotFound`]. Audited `consultation.create` with
+    /// `state=<state>` as detail.
     pub fn insert_consultation(
-        &mut self,
+        &self,
         actor: &Actor,
         at: DateTime<Utc>,
         c: &ConsultationRow,
-    ) -> Result<ConsultationRow> {
+    ) -> Result<String> {
         if !valid_state(&c.state) {
             return Err(StoreError::InvalidInput {
                 field: "état de la consultation",
@@ -68,14 +85,17 @@ impl Store {
         let id = id_or_new(&c.id);
         let tx = self.write_tx()?;
         tx.execute(
-            &format!("INSERT INTO consultations ({COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6)"),
+            &format!(
+                "INSERT INTO consultations ({COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6, ?7)"
+            ),
             params![
                 id,
                 c.patient_id,
                 c.state,
                 c.intake.to_string(),
                 c.assessment.to_string(),
-                ts(&at)
+                ts(&at),
+                c.redirection_acknowledged_at.as_ref().map(ts)
             ],
         )
         .map_err(|e| {
@@ -83,7 +103,7 @@ impl Store {
                 StoreError::Conflict {
                     reason: "cette consultation existe déjà",
                 }
-            } else if sqlite_code(&e) == Some(rusqlite::ffi::ErrorCode::ConstraintViolation) {
+            } else if is_foreign_key_violation(&e) {
                 StoreError::NotFound {
                     what: "patient",
                     id: c.patient_id.clone(),
@@ -104,19 +124,12 @@ impl Store {
                 detail: &detail,
             },
         )?;
-        let row = tx
-            .query_row(
-                &format!("SELECT {COLUMNS} FROM consultations WHERE id = ?1"),
-                [&id],
-                from_row,
-            )
-            .map_err(read_err)?;
         tx.commit()?;
-        Ok(row)
+        Ok(id)
     }
 
-    /// The consultation with this id, if any.
-    pub fn get_consultation(&self, id: &str) -> Result<Option<ConsultationRow>> {
+    /// The consultation with this id; [`StoreError::NotFound`] if absent.
+    pub fn get_consultation(&self, id: &str) -> Result<ConsultationRow> {
         self.conn
             .query_row(
                 &format!("SELECT {COLUMNS} FROM consultations WHERE id = ?1"),
@@ -124,7 +137,8 @@ impl Store {
                 from_row,
             )
             .optional()
-            .map_err(read_err)
+            .map_err(read_err)?
+            .ok_or_else(|| not_found(id))
     }
 
     /// Moves a consultation from `expected_state` to `new_state` (compare-and-set).
@@ -133,14 +147,14 @@ impl Store {
     /// [`StoreError::NotFound`] if it does not exist. Audited `consultation.<new_state>`
     /// with `detail` (ids and codes only, e.g. an exclusion code).
     pub fn set_consultation_state(
-        &mut self,
+        &self,
         actor: &Actor,
         at: DateTime<Utc>,
         id: &str,
         expected_state: &str,
         new_state: &str,
         detail: &str,
-    ) -> Result<ConsultationRow> {
+    ) -> Result<()> {
         if !valid_state(new_state) {
             return Err(StoreError::InvalidInput {
                 field: "état de la consultation",
@@ -161,10 +175,7 @@ impl Store {
                 Some(_) => StoreError::Conflict {
                     reason: "l'état de la consultation a changé entre-temps",
                 },
-                None => StoreError::NotFound {
-                    what: "consultation",
-                    id: id.to_string(),
-                },
+                None => not_found(id),
             });
         }
         let action = format!("consultation.{new_state}");
@@ -179,15 +190,51 @@ impl Store {
                 detail,
             },
         )?;
-        let row = tx
-            .query_row(
-                &format!("SELECT {COLUMNS} FROM consultations WHERE id = ?1"),
-                [id],
-                from_row,
-            )
-            .map_err(read_err)?;
         tx.commit()?;
-        Ok(row)
+        Ok(())
+    }
+
+    /// Records that the professional redirected an excluded patient (first time only).
+    ///
+    /// Audited `consultation.redirection_acknowledged`; a second call changes nothing and
+    /// writes nothing. [`StoreError::NotFound`] if the consultation does not exist. Whether
+    /// the consultation is excluded is the caller's rule.
+    pub fn acknowledge_redirection(
+        &self,
+        actor: &Actor,
+        at: DateTime<Utc>,
+        id: &str,
+    ) -> Result<()> {
+        let tx = self.write_tx()?;
+        let n = tx.execute(
+            "UPDATE consultations SET redirection_acknowledged_at = ?2, updated_at = ?2 \
+             WHERE id = ?1 AND redirection_acknowledged_at IS NULL",
+            params![id, ts(&at)],
+        )?;
+        if n == 0 {
+            let exists: Option<i64> = tx
+                .query_row("SELECT 1 FROM consultations WHERE id = ?1", [id], |r| {
+                    r.get(0)
+                })
+                .optional()?;
+            return match exists {
+                Some(_) => Ok(()),
+                None => Err(not_found(id)),
+            };
+        }
+        append(
+            &tx,
+            actor,
+            at,
+            &AuditEvent {
+                action: "consultation.redirection_acknowledged",
+                record_type: "consultation",
+                record_id: Some(id),
+                detail: "",
+            },
+        )?;
+        tx.commit()?;
+        Ok(())
     }
 
     /// Consultations of a patient, oldest first.

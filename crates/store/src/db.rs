@@ -82,7 +82,7 @@ impl Store {
         }
         conn.pragma_update(None, "synchronous", "FULL")?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
-        let mut store = Store {
+        let store = Store {
             conn,
             path: path.to_path_buf(),
         };
@@ -115,12 +115,10 @@ impl Store {
     }
 
     /// Applies the pending migrations, each in its own immediate transaction; idempotent.
-    pub(crate) fn migrate(&mut self) -> Result<()> {
+    pub(crate) fn migrate(&self) -> Result<()> {
         for (i, sql) in MIGRATIONS.iter().enumerate() {
             let target = i as i64 + 1;
-            let tx = self
-                .conn
-                .transaction_with_behavior(TransactionBehavior::Immediate)?;
+            let tx = self.write_tx()?;
             // Read the version inside the write lock: another process may have migrated.
             let current = user_version(&tx)?;
             if current > SCHEMA_VERSION {
@@ -139,11 +137,15 @@ impl Store {
         Ok(())
     }
 
-    /// Starts an immediate (write-locked) transaction.
-    pub(crate) fn write_tx(&mut self) -> Result<Transaction<'_>> {
-        Ok(self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)?)
+    /// Starts an immediate (write-locked) transaction, rolled back if dropped uncommitted.
+    ///
+    /// `Store` is not `Sync` and no method calls another while its transaction is open, so
+    /// the transactions started here never overlap.
+    pub(crate) fn write_tx(&self) -> Result<Transaction<'_>> {
+        Ok(Transaction::new_unchecked(
+            &self.conn,
+            TransactionBehavior::Immediate,
+        )?)
     }
 }
 
@@ -241,7 +243,7 @@ mod tests {
     fn migrations_are_idempotent() {
         let dir = tempfile::tempdir().expect("tmp");
         let path = dir.path().join("a").join("b").join("relais.db");
-        let mut s = Store::open(&path, &key()).expect("open");
+        let s = Store::open(&path, &key()).expect("open");
         assert_eq!(s.schema_version().expect("v"), SCHEMA_VERSION);
         s.migrate().expect("again");
         s.migrate().expect("and again");
@@ -276,6 +278,54 @@ mod tests {
         assert_eq!(q("journal_mode"), "Text(\"wal\")");
         assert_eq!(q("synchronous"), "Integer(2)");
         assert_eq!(q("foreign_keys"), "Integer(1)");
+    }
+
+    #[test]
+    fn disk_full_is_reported_and_keeps_previous_data() {
+        use crate::{Actor, PatientRow};
+        let dir = tempfile::tempdir().expect("tmp");
+        let s = Store::open(&dir.path().join("full.db"), &key()).expect("open");
+        let at = Utc::now();
+        let row = |data: serde_json::Value| PatientRow {
+            id: String::new(),
+            search_key: "martin paul".into(),
+            birth_date: chrono::NaiveDate::from_ymd_opt(1950, 3, 4).expect("date"),
+            nir: None,
+            data,
+            created_at: at,
+            updated_at: at,
+        };
+        let first = s
+            .insert_patient(&Actor::system(), at, &row(serde_json::json!({"n": 1})))
+            .expect("first");
+        let audit_before = s.audit_head().expect("head");
+        let pages: i64 = s
+            .conn
+            .query_row("PRAGMA page_count", [], |r| r.get(0))
+            .expect("pages");
+        s.conn
+            .pragma_update(None, "max_page_count", pages + 2)
+            .expect("limit");
+        let big = serde_json::json!({ "notes": "x".repeat(200_000) });
+        let err = s
+            .insert_patient(&Actor::system(), at, &row(big))
+            .expect_err("must not fit");
+        assert_eq!(err.code(), "DISK_FULL");
+        assert!(err.to_string().contains("disque est plein"));
+        // Nothing of the failed change, everything of the previous ones.
+        let n: i64 = s
+            .conn
+            .query_row("SELECT count(*) FROM patients", [], |r| r.get(0))
+            .expect("count");
+        assert_eq!(n, 1);
+        assert_eq!(s.audit_head().expect("head"), audit_before);
+        assert_eq!(
+            s.get_patient(&Actor::system(), at, &first)
+                .expect("read")
+                .id,
+            first
+        );
+        assert!(s.verify_audit().expect("verify").ok);
     }
 
     #[test]

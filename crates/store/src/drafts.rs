@@ -11,7 +11,7 @@ use crate::error::Result;
 impl Store {
     /// Saves (or replaces) the draft of `kind` for `user_id`.
     pub fn save_draft(
-        &mut self,
+        &self,
         user_id: &str,
         kind: &str,
         data: &serde_json::Value,
@@ -39,7 +39,7 @@ impl Store {
     }
 
     /// Deletes the draft of `kind` for `user_id` (no error if there is none).
-    pub fn delete_draft(&mut self, user_id: &str, kind: &str) -> Result<()> {
+    pub fn delete_draft(&self, user_id: &str, kind: &str) -> Result<()> {
         self.conn.execute(
             "DELETE FROM drafts WHERE user_id = ?1 AND kind = ?2",
             params![user_id, kind],

@@ -141,6 +141,12 @@ pub(crate) fn is_unique_violation(e: &rusqlite::Error) -> bool {
     }
 }
 
+/// True when the error is a FOREIGN KEY constraint violation.
+pub(crate) fn is_foreign_key_violation(e: &rusqlite::Error) -> bool {
+    matches!(e, rusqlite::Error::SqliteFailure(f, _)
+        if f.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_FOREIGNKEY)
+}
+
 impl From<rusqlite::Error> for StoreError {
     fn from(e: rusqlite::Error) -> Self {
         match sqlite_code(&e) {

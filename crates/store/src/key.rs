@@ -59,13 +59,13 @@ impl DbKey {
     pub fn fingerprint(&self) -> String {
         let mut h = Sha256::new();
         h.update(b"relais-db-key-fingerprint\0");
-        h.update(&*self.bytes);
+        h.update(self.bytes.as_slice());
         hex::encode(&h.finalize()[..8])
     }
 
     /// The key as 64 lowercase hex digits (secret: zeroized on drop).
     fn to_hex(&self) -> Zeroizing<String> {
-        Zeroizing::new(hex::encode(&*self.bytes))
+        Zeroizing::new(hex::encode(self.bytes.as_slice()))
     }
 
     /// Parses 64 hex digits.

@@ -9,9 +9,9 @@
 //! use relais_store::{key_from_keyring, Actor, Store};
 //! # fn main() -> Result<(), relais_store::StoreError> {
 //! let key = key_from_keyring("relais-station", "database")?;
-//! let mut store = Store::open(std::path::Path::new("/var/lib/relais/station.db"), &key)?;
+//! let store = Store::open(std::path::Path::new("/var/lib/relais/station.db"), &key)?;
 //! let n = store.user_count()?;
-//! # let _ = (n, &mut store, Actor::system());
+//! # let _ = (n, Actor::system());
 //! # Ok(())
 //! # }
 //! ```

@@ -102,14 +102,16 @@ fn not_found(id: &str) -> StoreError {
 }
 
 impl Store {
-    /// Inserts a patient (id generated when empty; `created_at` = `updated_at` = `at`, the
-    /// row's own timestamps are ignored) and returns the stored row. Audited `patient.create`.
+    /// Inserts a patient and returns its id (generated when `patient.id` is empty).
+    ///
+    /// `created_at` = `updated_at` = `at`: the row's own timestamps are ignored. An id already
+    /// taken gives [`StoreError::Conflict`]. Audited `patient.create`.
     pub fn insert_patient(
-        &mut self,
+        &self,
         actor: &Actor,
         at: DateTime<Utc>,
         patient: &PatientRow,
-    ) -> Result<PatientRow> {
+    ) -> Result<String> {
         let id = id_or_new(&patient.id);
         let tx = self.write_tx()?;
         tx.execute(
@@ -144,19 +146,18 @@ impl Store {
                 detail: "",
             },
         )?;
-        let row = fetch(&tx, &id)?.ok_or_else(|| not_found(&id))?;
         tx.commit()?;
-        Ok(row)
+        Ok(id)
     }
 
     /// Replaces a patient's columns (keeps `created_at`, sets `updated_at` = `at`);
     /// [`StoreError::NotFound`] if absent. Audited `patient.update`.
     pub fn update_patient(
-        &mut self,
+        &self,
         actor: &Actor,
         at: DateTime<Utc>,
         patient: &PatientRow,
-    ) -> Result<PatientRow> {
+    ) -> Result<()> {
         let tx = self.write_tx()?;
         let n = tx.execute(
             "UPDATE patients SET search_key = ?2, birth_date = ?3, nir = ?4, data = ?5, \
@@ -185,18 +186,12 @@ impl Store {
                 detail: "",
             },
         )?;
-        let row = fetch(&tx, &patient.id)?.ok_or_else(|| not_found(&patient.id))?;
         tx.commit()?;
-        Ok(row)
+        Ok(())
     }
 
     /// Reads a patient; [`StoreError::NotFound`] if absent. Audited `patient.read`.
-    pub fn get_patient(
-        &mut self,
-        actor: &Actor,
-        at: DateTime<Utc>,
-        id: &str,
-    ) -> Result<PatientRow> {
+    pub fn get_patient(&self, actor: &Actor, at: DateTime<Utc>, id: &str) -> Result<PatientRow> {
         let tx = self.write_tx()?;
         let row = fetch(&tx, id)?.ok_or_else(|| not_found(id))?;
         append(
@@ -219,7 +214,7 @@ impl Store {
     /// Audited `patient.search` with only the result count in the detail (`count=N`), never
     /// the query.
     pub fn search_patients(
-        &mut self,
+        &self,
         actor: &Actor,
         at: DateTime<Utc>,
         query: &PatientQuery,

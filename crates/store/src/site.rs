@@ -50,12 +50,7 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<SiteRow> {
 
 impl Store {
     /// Creates the site; there is only one, a second gives [`StoreError::Conflict`]. Audited `site.create`.
-    pub fn create_site(
-        &mut self,
-        actor: &Actor,
-        at: DateTime<Utc>,
-        site: &NewSite,
-    ) -> Result<SiteRow> {
+    pub fn create_site(&self, actor: &Actor, at: DateTime<Utc>, site: &NewSite) -> Result<SiteRow> {
         let id = uuid::Uuid::new_v4().to_string();
         let tx = self.write_tx()?;
         tx.execute(

@@ -117,7 +117,7 @@ impl Store {
     /// Creates a user with an Argon2id password hash; a username taken in any case gives
     /// [`StoreError::Conflict`]. Audited `user.create`.
     pub fn create_user(
-        &mut self,
+        &self,
         actor: &Actor,
         at: DateTime<Utc>,
         user: &NewUser,
@@ -215,7 +215,7 @@ impl Store {
     /// The user's id is recorded when `username` exists; an unknown username is not written
     /// (people sometimes type their password in that field), only `detail = "unknown_user"`.
     pub fn record_sign_in(
-        &mut self,
+        &self,
         actor: &Actor,
         at: DateTime<Utc>,
         username: &str,

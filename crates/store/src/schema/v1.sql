@@ -51,7 +51,8 @@ CREATE TABLE consultations (
     intake      TEXT NOT NULL,           -- JSON
     assessment  TEXT NOT NULL,           -- JSON
     created_at  TEXT NOT NULL,
-    updated_at  TEXT NOT NULL
+    updated_at  TEXT NOT NULL,
+    redirection_acknowledged_at TEXT     -- excluded patient redirected (15, urgences...)
 );
 CREATE INDEX consultations_patient ON consultations (patient_id, created_at);
 CREATE INDEX consultations_created ON consultations (created_at);
