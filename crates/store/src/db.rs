@@ -56,13 +56,15 @@ impl Store {
         }
         let conn = Connection::open(path)?;
         conn.execute_batch(&key.pragma_key_sql())?;
+        // Unknown pragmas are ignored by SQLite, so this is harmless where unsupported.
+        conn.execute_batch("PRAGMA cipher_log_level = NONE;")?;
+        // Never write health data in clear: refuse an SQLite that is not SQLCipher.
         let cipher: Option<String> = conn
             .query_row("PRAGMA cipher_version", [], |r| r.get(0))
             .optional()?;
         if cipher.is_none() {
             return Err(StoreError::EncryptionUnavailable);
         }
-        conn.execute_batch("PRAGMA cipher_log_level = NONE;")?;
         if let Err(e) = conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| {
             r.get::<_, i64>(0)
         }) {

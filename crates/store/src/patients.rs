@@ -209,7 +209,8 @@ impl Store {
         Ok(row)
     }
 
-    /// Patients matching every given criterion, ordered by `search_key` then id.
+    /// Patients matching every given criterion (no criterion: all), ordered by `search_key`
+    /// then id, at most `query.limit` of them.
     ///
     /// Audited `patient.search` with only the result count in the detail (`count=N`), never
     /// the query.
