@@ -1,1 +1,36 @@
-fn main() {}
+//! Relais station: the Tauri shell. It only wires windows to [`relais_app::Station`];
+//! every command is a one-line pass-through (see `commands.rs`).
+#![forbid(unsafe_code)]
+#![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
+
+mod commands;
+
+use std::sync::Arc;
+
+use relais_app::{Config, Station, SystemClock};
+
+fn main() {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("RELAIS_LOG")
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let config = match Config::load() {
+        Ok(config) => config,
+        Err(e) => {
+            eprintln!("{}", e.message);
+            std::process::exit(2);
+        }
+    };
+    let station = Arc::new(Station::start(config, Box::new(SystemClock)));
+    let result = tauri::Builder::default()
+        .manage(station)
+        .invoke_handler(commands::handler())
+        .run(tauri::generate_context!());
+    if let Err(e) = result {
+        tracing::error!(error = %e, "the station window could not start");
+        std::process::exit(1);
+    }
+}

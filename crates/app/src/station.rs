@@ -4,7 +4,7 @@ use std::sync::{Mutex, MutexGuard};
 use chrono::Duration;
 use relais_core::error::FieldError;
 use relais_store::{
-    Actor, AuditEvent, DbKey, KeyStoreKind, NewSite, NewUser, Store, UserRow,
+    Actor, AuditEvent, DbKey, KeyStoreKind, NewSite, NewUser, Store, StoreError, UserRow,
 };
 
 use crate::clock::Clock;
@@ -364,13 +364,20 @@ fn open_with_keyring(config: &Config) -> Result<Store, ApiError> {
         KeyStoreChoice::Platform => KeyStoreKind::Platform,
         KeyStoreChoice::Keyutils => KeyStoreKind::KernelKeyutils,
     };
-    relais_store::use_key_store(kind)?;
     // An existing record never gets a new key: a missing key is an error, not a fresh start.
-    let key = if config.database_path().exists() {
-        relais_store::existing_key_from_keyring(KEYRING_SERVICE, KEYRING_ACCOUNT)?
-    } else {
-        relais_store::key_from_keyring(KEYRING_SERVICE, KEYRING_ACCOUNT)?
-    };
+    let key = relais_store::use_key_store(kind)
+        .and_then(|()| {
+            if config.database_path().exists() {
+                relais_store::existing_key_from_keyring(KEYRING_SERVICE, KEYRING_ACCOUNT)
+            } else {
+                relais_store::key_from_keyring(KEYRING_SERVICE, KEYRING_ACCOUNT)
+            }
+        })
+        .inspect_err(|e| {
+            if let StoreError::KeyringUnavailable { reason } = e {
+                tracing::warn!(%reason, "no usable keyring");
+            }
+        })?;
     open_store(config, &key)
 }
 

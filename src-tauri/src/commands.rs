@@ -1,0 +1,220 @@
+//! The `#[tauri::command]`s: each forwards to one [`Station`] method on a blocking
+//! thread (Argon2id and SQLCipher must not freeze the window) and returns
+//! `{ code, message }` errors. No logic lives here.
+use std::sync::Arc;
+
+use relais_app::dto::{
+    AuditTrail, Consultation, IntakeInput, PatientRecord, PatientSummary, SetupInput, SignInInput,
+    Status, TodayItem,
+};
+use relais_app::{ApiError, Station};
+use relais_core::error::FieldError;
+use relais_core::identity::Patient;
+use serde::Deserialize;
+use serde_json::Value;
+use tauri::State;
+
+type Shared<'a> = State<'a, Arc<Station>>;
+type Reply<T> = Result<T, ApiError>;
+
+/// Runs `f` on the blocking pool.
+async fn run<T: Send + 'static>(
+    station: Shared<'_>,
+    f: impl FnOnce(&Station) -> Reply<T> + Send + 'static,
+) -> Reply<T> {
+    let station = Arc::clone(&station);
+    tauri::async_runtime::spawn_blocking(move || f(&station))
+        .await
+        .unwrap_or_else(|_| {
+            Err(ApiError::new(
+                "INTERNAL",
+                "Erreur interne du poste. Réessayez ; si elle persiste, redémarrez Relais.",
+            ))
+        })
+}
+
+/// `{ id }`.
+#[derive(Deserialize)]
+pub struct IdArgs {
+    id: String,
+}
+
+/// `{ consultationId }`.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ConsultationArgs {
+    consultation_id: String,
+}
+
+/// `{ patient }` and `{ id, patient }`.
+#[derive(Deserialize)]
+pub struct PatientArgs {
+    #[serde(default)]
+    id: Option<String>,
+    patient: Patient,
+}
+
+/// `{ query }`.
+#[derive(Deserialize)]
+pub struct QueryArgs {
+    query: String,
+}
+
+/// `{ passphrase }`.
+#[derive(Deserialize)]
+pub struct PassphraseArgs {
+    passphrase: String,
+}
+
+/// `{ limit }`.
+#[derive(Deserialize)]
+pub struct LimitArgs {
+    limit: u32,
+}
+
+/// `{ kind, data? }`.
+#[derive(Deserialize)]
+pub struct DraftArgs {
+    kind: String,
+    #[serde(default)]
+    data: Value,
+}
+
+#[tauri::command]
+async fn app_status(s: Shared<'_>) -> Reply<Status> {
+    run(s, |s| s.status()).await
+}
+
+#[tauri::command]
+async fn unlock_storage(s: Shared<'_>, args: PassphraseArgs) -> Reply<Status> {
+    run(s, move |s| s.unlock_storage(&args.passphrase)).await
+}
+
+#[tauri::command]
+async fn setup_site(s: Shared<'_>, args: SetupInput) -> Reply<Status> {
+    run(s, move |s| s.setup_site(args)).await
+}
+
+#[tauri::command]
+async fn sign_in(s: Shared<'_>, args: SignInInput) -> Reply<Status> {
+    run(s, move |s| s.sign_in(args)).await
+}
+
+#[tauri::command]
+async fn sign_out(s: Shared<'_>) -> Reply<Status> {
+    run(s, |s| s.sign_out()).await
+}
+
+#[tauri::command]
+async fn lock(s: Shared<'_>) -> Reply<Status> {
+    run(s, |s| s.lock()).await
+}
+
+#[tauri::command]
+async fn touch(s: Shared<'_>) -> Reply<Status> {
+    run(s, |s| s.touch()).await
+}
+
+#[tauri::command]
+async fn validate_patient(s: Shared<'_>, args: PatientArgs) -> Reply<Vec<FieldError>> {
+    run(s, move |s| s.validate_patient(&args.patient)).await
+}
+
+#[tauri::command]
+async fn create_patient(s: Shared<'_>, args: PatientArgs) -> Reply<PatientRecord> {
+    run(s, move |s| s.create_patient(&args.patient)).await
+}
+
+#[tauri::command]
+async fn update_patient(s: Shared<'_>, args: PatientArgs) -> Reply<PatientRecord> {
+    run(s, move |s| s.update_patient(args.id.as_deref().unwrap_or_default(), &args.patient)).await
+}
+
+#[tauri::command]
+async fn get_patient(s: Shared<'_>, args: IdArgs) -> Reply<PatientRecord> {
+    run(s, move |s| s.get_patient(&args.id)).await
+}
+
+#[tauri::command]
+async fn search_patients(s: Shared<'_>, args: QueryArgs) -> Reply<Vec<PatientSummary>> {
+    run(s, move |s| s.search_patients(&args.query)).await
+}
+
+#[tauri::command]
+async fn submit_intake(s: Shared<'_>, args: IntakeInput) -> Reply<Consultation> {
+    run(s, move |s| s.submit_intake(&args)).await
+}
+
+#[tauri::command]
+async fn acknowledge_redirection(s: Shared<'_>, args: ConsultationArgs) -> Reply<Consultation> {
+    run(s, move |s| s.acknowledge_redirection(&args.consultation_id)).await
+}
+
+#[tauri::command]
+async fn request_consultation(s: Shared<'_>, args: ConsultationArgs) -> Reply<Consultation> {
+    run(s, move |s| s.request_consultation(&args.consultation_id)).await
+}
+
+#[tauri::command]
+async fn cancel_consultation(s: Shared<'_>, args: ConsultationArgs) -> Reply<Consultation> {
+    run(s, move |s| s.cancel_consultation(&args.consultation_id)).await
+}
+
+#[tauri::command]
+async fn today(s: Shared<'_>) -> Reply<Vec<TodayItem>> {
+    run(s, |s| s.today()).await
+}
+
+#[tauri::command]
+async fn audit_trail(s: Shared<'_>, args: LimitArgs) -> Reply<AuditTrail> {
+    run(s, move |s| s.audit_trail(args.limit)).await
+}
+
+#[tauri::command]
+async fn save_draft(s: Shared<'_>, args: DraftArgs) -> Reply<()> {
+    run(s, move |s| s.save_draft(&args.kind, &args.data)).await
+}
+
+#[tauri::command]
+async fn load_draft(s: Shared<'_>, args: DraftArgs) -> Reply<Option<Value>> {
+    run(s, move |s| s.load_draft(&args.kind)).await
+}
+
+#[tauri::command]
+async fn clear_draft(s: Shared<'_>, args: DraftArgs) -> Reply<()> {
+    run(s, move |s| s.clear_draft(&args.kind)).await
+}
+
+/// The first screen is on display (measured by the start-up benchmark).
+#[tauri::command]
+fn ui_ready() {
+    relais_app::ready::mark();
+}
+
+/// Every command of the station, for `Builder::invoke_handler`.
+pub fn handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static {
+    tauri::generate_handler![
+        app_status,
+        unlock_storage,
+        setup_site,
+        sign_in,
+        sign_out,
+        lock,
+        touch,
+        validate_patient,
+        create_patient,
+        update_patient,
+        get_patient,
+        search_patients,
+        submit_intake,
+        acknowledge_redirection,
+        request_consultation,
+        cancel_consultation,
+        today,
+        audit_trail,
+        save_draft,
+        load_draft,
+        clear_draft,
+        ui_ready,
+    ]
+}
