@@ -273,5 +273,7 @@ export const api = {
   saveDraft: (kind: DraftKind, data: unknown) => call<null>("save_draft", { kind, data }),
   loadDraft: (kind: DraftKind) => call<unknown>("load_draft", { kind }),
   clearDraft: (kind: DraftKind) => call<null>("clear_draft", { kind }),
+  /** The first screen is on display (start-up benchmark). */
+  uiReady: () => call<null>("ui_ready"),
 };
 export type Api = typeof api;

@@ -110,6 +110,8 @@ export class StationApp implements Ctx {
       const s = await api.appStatus();
       this.applyStatus(s);
       this.routeFromStatus();
+      // After the next paint, the first screen is really on display.
+      requestAnimationFrame(() => void api.uiReady().catch(() => undefined));
     } catch (e) {
       this.showFatal(e as ApiError);
     }
