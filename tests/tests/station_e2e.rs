@@ -1,0 +1,172 @@
+//! The real station under Xvfb, driven through tauri-driver like a nurse would drive it:
+//! first start, patients, the three triage outcomes, a hand-typed `invoke` that tries to
+//! open an excluded consultation, then a restart that must find everything again.
+use chrono::{Local, Months, NaiveDate};
+use relais_e2e::{Result, Station};
+use serde_json::json;
+
+struct Person<'a> {
+    family: &'a str,
+    given: &'a str,
+    sex: &'a str,
+    birth: NaiveDate,
+}
+
+fn ddmmyyyy(d: NaiveDate) -> String {
+    d.format("%d/%m/%Y").to_string()
+}
+
+async fn create_patient(s: &Station, p: &Person<'_>) -> Result {
+    s.click("home-button").await?;
+    s.screen("today").await?;
+    s.click("new-patient").await?;
+    s.screen("patient-form").await?;
+    s.fill("patient-familyName", p.family).await?;
+    s.fill("patient-givenNames", p.given).await?;
+    s.select("patient-sex", p.sex).await?;
+    s.fill("patient-birthDate", &ddmmyyyy(p.birth)).await?;
+    s.fill("patient-phone", "06 12 34 56 78").await?;
+    s.fill("patient-commune", "Chartres").await?;
+    s.fill("patient-postalCode", "28000").await?;
+    s.click("patient-submit").await?;
+    s.screen("patient").await?;
+    let name = s.text("patient-name").await?;
+    assert!(name.to_uppercase().contains(p.family), "patient page shows {name}");
+    Ok(())
+}
+
+/// Fills the intake with every safety answer "no" and the given motif.
+async fn intake(s: &Station, complaint: &str) -> Result {
+    s.click("new-consultation").await?;
+    s.screen("intake").await?;
+    s.fill("intake-complaint", complaint).await?;
+    for q in ["abdominalPain", "technicalGesture", "emergencySigns"] {
+        s.click(&format!("answer-{q}-no")).await?;
+    }
+    s.click("intake-consent").await?;
+    s.click("intake-submit").await?;
+    Ok(())
+}
+
+/// The newest consultation of the day, as the backend reports it.
+async fn latest_consultation(s: &Station) -> Result<serde_json::Value> {
+    let today = s
+        .invoke("today", json!({}))
+        .await?
+        .map_err(|e| format!("today failed: {e}"))?;
+    Ok(today[0]["consultation"].clone())
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn first_start_triage_outcomes_and_restart() -> Result {
+    let dir = tempfile::tempdir()?;
+    let data = dir.path().join("data");
+    let today = Local::now().date_naive();
+
+    // First start: site and first professional account.
+    let s = Station::launch(&data).await?;
+    s.unlock_storage().await?;
+    s.screen("setup").await?;
+    s.screenshot("01-first-start").await?;
+    s.select("site-kind", "pharmacie").await?;
+    s.fill("site-name", "Pharmacie du Parvis").await?;
+    s.fill("site-commune", "Chartres").await?;
+    s.fill("site-address", "5 rue Mathurin-Régnier").await?;
+    s.fill("user-username", "ines").await?;
+    s.fill("user-displayname", "Inès Martin").await?;
+    s.fill("user-profession", "Pharmacienne").await?;
+    s.fill("user-password", "correct horse battery").await?;
+    s.fill("user-password-confirm", "correct horse battery").await?;
+    s.click("setup-submit").await?;
+    s.screen("today").await?;
+
+    // (a) An adult with a cough: accepted, then the GP is requested.
+    let adult = Person { family: "DURAND", given: "Marcel", sex: "M", birth: NaiveDate::from_ymd_opt(1950, 11, 24).ok_or("date")? };
+    create_patient(&s, &adult).await?;
+    s.screenshot("03-patient").await?;
+    intake(&s, "Toux depuis cinq jours").await?;
+    s.screen("accepted").await?;
+    s.screenshot("05-accepted").await?;
+    s.click("request-gp").await?;
+    s.screen("waiting").await?;
+    assert_eq!(latest_consultation(&s).await?["state"], "requested");
+
+    // (b) A child of 2 years 11 months: excluded, redirection screen.
+    let child_birth = today.checked_sub_months(Months::new(35)).ok_or("date")?;
+    let child = Person { family: "PETIT", given: "Léa", sex: "F", birth: child_birth };
+    create_patient(&s, &child).await?;
+    intake(&s, "Fièvre depuis hier").await?;
+    s.screen("redirect").await?;
+    s.screenshot("06-redirect-child").await?;
+    let reasons = s.text("redirect-reason").await?;
+    assert!(reasons.contains("3 ans"), "reason shown: {reasons}");
+    assert!(s.text("redirect-15").await?.contains("15"));
+    let excluded = latest_consultation(&s).await?;
+    assert_eq!(excluded["state"], "excluded");
+    // Nobody can open it by hand: the backend re-runs triage.
+    let id = excluded["id"].clone();
+    let refused = s
+        .invoke("request_consultation", json!({ "args": { "consultationId": id } }))
+        .await?
+        .expect_err("an excluded consultation must not be requested");
+    assert_eq!(refused["code"], "EXCLUDED_CHILD_UNDER_3", "{refused}");
+    assert!(refused["message"].as_str().is_some_and(|m| !m.is_empty()));
+    // The redirection screen is dismissed only explicitly.
+    s.click("redirect-ack").await?;
+    s.screen("patient").await?;
+    assert_eq!(latest_consultation(&s).await?["redirectionAcknowledged"], true);
+
+    // (c) "mal au ventre" in the motif, every answer "no": excluded all the same.
+    let adult2 = Person { family: "LEROY", given: "Anne", sex: "F", birth: NaiveDate::from_ymd_opt(1980, 2, 29).ok_or("date")? };
+    create_patient(&s, &adult2).await?;
+    intake(&s, "Elle a mal au ventre depuis ce matin").await?;
+    s.screen("redirect").await?;
+    s.screenshot("07-redirect-abdominal").await?;
+    assert!(s.text("redirect-urgences").await?.to_lowercase().contains("urgences"));
+    assert_eq!(latest_consultation(&s).await?["assessment"]["reasons"][0]["code"], "ABDOMINAL_PAIN");
+    s.click("redirect-ack").await?;
+    s.screen("patient").await?;
+    s.click("home-button").await?;
+    s.screen("today").await?;
+    s.find("today-item").await?;
+    s.screenshot("02-today").await?;
+    s.quit().await?;
+
+    // Restart: the record and the audit trail are still there.
+    let s = Station::launch(&data).await?;
+    s.unlock_storage().await?;
+    s.screen("signin").await?;
+    s.screenshot("00-signin").await?;
+    s.fill("signin-username", "ines").await?;
+    s.fill("signin-password", "wrong password!").await?;
+    s.click("signin-submit").await?;
+    s.screen("signin").await?;
+    s.fill("signin-password", "correct horse battery").await?;
+    s.click("signin-submit").await?;
+    s.screen("today").await?;
+    for name in ["durand", "petit", "leroy"] {
+        s.fill("search-input", name).await?;
+        let hit = s.find("search-result").await?;
+        assert!(hit.text().await?.to_lowercase().contains(name), "search {name}");
+    }
+    let audit = s
+        .invoke("audit_trail", json!({ "args": { "limit": 500 } }))
+        .await?
+        .map_err(|e| format!("audit_trail failed: {e}"))?;
+    assert_eq!(audit["ok"], true, "audit chain verifies");
+    let actions: Vec<&str> = audit["entries"]
+        .as_array()
+        .ok_or("entries")?
+        .iter()
+        .filter_map(|e| e["action"].as_str())
+        .collect();
+    for needed in ["patient.create", "triage.accepted", "triage.excluded", "triage.refused", "session.sign_in"] {
+        assert!(actions.iter().any(|a| a.starts_with(needed)), "audit has {needed}: {actions:?}");
+    }
+    s.click("audit-button").await?;
+    s.screen("audit").await?;
+    s.screenshot("08-audit").await?;
+    assert!(s.find("audit-row").await.is_ok());
+    s.quit().await?;
+    Ok(())
+}
