@@ -127,7 +127,10 @@ async fn create_patient(s: Shared<'_>, args: PatientArgs) -> Reply<PatientRecord
 
 #[tauri::command]
 async fn update_patient(s: Shared<'_>, args: PatientArgs) -> Reply<PatientRecord> {
-    run(s, move |s| s.update_patient(args.id.as_deref().unwrap_or_default(), &args.patient)).await
+    run(s, move |s| {
+        s.update_patient(args.id.as_deref().unwrap_or_default(), &args.patient)
+    })
+    .await
 }
 
 #[tauri::command]

@@ -50,7 +50,12 @@ impl Station {
         // the test's own output open after the test ends.
         let log = std::fs::File::create(data_dir.with_extension("driver.log"))?;
         let driver = Command::new("tauri-driver")
-            .args(["--port", &port.to_string(), "--native-port", &native.to_string()])
+            .args([
+                "--port",
+                &port.to_string(),
+                "--native-port",
+                &native.to_string(),
+            ])
             .env("RELAIS_DATA_DIR", data_dir)
             // The passphrase fallback: test machines have no reliable OS keyring.
             .env("RELAIS_KEY_STORE", "passphrase")
@@ -68,7 +73,10 @@ impl Station {
             "tauri:options".into(),
             json!({ "application": station_binary() }),
         );
-        let client = ClientBuilder::native().capabilities(caps).connect(&url).await?;
+        let client = ClientBuilder::native()
+            .capabilities(caps)
+            .connect(&url)
+            .await?;
         Ok(Self { driver, client })
     }
 
@@ -116,6 +124,27 @@ impl Station {
         Ok(())
     }
 
+    /// Waits until some element with this `data-testid` has a text containing `needle`
+    /// (case-insensitive); lists refresh asynchronously.
+    pub async fn wait_for_text(&self, testid: &str, needle: &str) -> Result<String> {
+        let css = format!("[data-testid=\"{testid}\"]");
+        let needle = needle.to_lowercase();
+        let deadline = tokio::time::Instant::now() + WAIT;
+        let mut seen = Vec::new();
+        while tokio::time::Instant::now() < deadline {
+            seen.clear();
+            for e in self.client.find_all(Locator::Css(&css)).await? {
+                let text = e.text().await.unwrap_or_default();
+                if text.to_lowercase().contains(&needle) {
+                    return Ok(text);
+                }
+                seen.push(text);
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        Err(format!("no {testid} containing {needle:?}; last seen: {seen:?}").into())
+    }
+
     /// Text of an element.
     pub async fn text(&self, testid: &str) -> Result<String> {
         Ok(self.find(testid).await?.text().await?)
@@ -123,7 +152,11 @@ impl Station {
 
     /// Calls a backend command by hand, as anyone with the webview's devtools could:
     /// `Ok(value)` or `Err(error object)`.
-    pub async fn invoke(&self, command: &str, args: Value) -> Result<std::result::Result<Value, Value>> {
+    pub async fn invoke(
+        &self,
+        command: &str,
+        args: Value,
+    ) -> Result<std::result::Result<Value, Value>> {
         let script = r#"
             const [command, args, done] = arguments;
             window.__TAURI_INTERNALS__.invoke(command, args)
@@ -204,7 +237,8 @@ async fn wait_for_driver(url: &str) -> Result {
     let addr: std::net::SocketAddr = url.trim_start_matches("http://").parse()?;
     for _ in 0..300 {
         if let Ok(mut stream) = tokio::net::TcpStream::connect(addr).await {
-            let request = format!("GET /status HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n");
+            let request =
+                format!("GET /status HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n");
             let mut response = String::new();
             if stream.write_all(request.as_bytes()).await.is_ok()
                 && stream.read_to_string(&mut response).await.is_ok()

@@ -31,7 +31,10 @@ async fn create_patient(s: &Station, p: &Person<'_>) -> Result {
     s.click("patient-submit").await?;
     s.screen("patient").await?;
     let name = s.text("patient-name").await?;
-    assert!(name.to_uppercase().contains(p.family), "patient page shows {name}");
+    assert!(
+        name.to_uppercase().contains(p.family),
+        "patient page shows {name}"
+    );
     Ok(())
 }
 
@@ -76,12 +79,18 @@ async fn first_start_triage_outcomes_and_restart() -> Result {
     s.fill("user-displayname", "Inès Martin").await?;
     s.fill("user-profession", "Pharmacienne").await?;
     s.fill("user-password", "correct horse battery").await?;
-    s.fill("user-password-confirm", "correct horse battery").await?;
+    s.fill("user-password-confirm", "correct horse battery")
+        .await?;
     s.click("setup-submit").await?;
     s.screen("today").await?;
 
     // (a) An adult with a cough: accepted, then the GP is requested.
-    let adult = Person { family: "DURAND", given: "Marcel", sex: "M", birth: NaiveDate::from_ymd_opt(1950, 11, 24).ok_or("date")? };
+    let adult = Person {
+        family: "DURAND",
+        given: "Marcel",
+        sex: "M",
+        birth: NaiveDate::from_ymd_opt(1950, 11, 24).ok_or("date")?,
+    };
     create_patient(&s, &adult).await?;
     s.screenshot("03-patient").await?;
     intake(&s, "Toux depuis cinq jours").await?;
@@ -93,7 +102,12 @@ async fn first_start_triage_outcomes_and_restart() -> Result {
 
     // (b) A child of 2 years 11 months: excluded, redirection screen.
     let child_birth = today.checked_sub_months(Months::new(35)).ok_or("date")?;
-    let child = Person { family: "PETIT", given: "Léa", sex: "F", birth: child_birth };
+    let child = Person {
+        family: "PETIT",
+        given: "Léa",
+        sex: "F",
+        birth: child_birth,
+    };
     create_patient(&s, &child).await?;
     intake(&s, "Fièvre depuis hier").await?;
     s.screen("redirect").await?;
@@ -106,7 +120,10 @@ async fn first_start_triage_outcomes_and_restart() -> Result {
     // Nobody can open it by hand: the backend re-runs triage.
     let id = excluded["id"].clone();
     let refused = s
-        .invoke("request_consultation", json!({ "args": { "consultationId": id } }))
+        .invoke(
+            "request_consultation",
+            json!({ "args": { "consultationId": id } }),
+        )
         .await?
         .expect_err("an excluded consultation must not be requested");
     assert_eq!(refused["code"], "EXCLUDED_CHILD_UNDER_3", "{refused}");
@@ -114,16 +131,31 @@ async fn first_start_triage_outcomes_and_restart() -> Result {
     // The redirection screen is dismissed only explicitly.
     s.click("redirect-ack").await?;
     s.screen("patient").await?;
-    assert_eq!(latest_consultation(&s).await?["redirectionAcknowledged"], true);
+    assert_eq!(
+        latest_consultation(&s).await?["redirectionAcknowledged"],
+        true
+    );
 
     // (c) "mal au ventre" in the motif, every answer "no": excluded all the same.
-    let adult2 = Person { family: "LEROY", given: "Anne", sex: "F", birth: NaiveDate::from_ymd_opt(1980, 2, 29).ok_or("date")? };
+    let adult2 = Person {
+        family: "LEROY",
+        given: "Anne",
+        sex: "F",
+        birth: NaiveDate::from_ymd_opt(1980, 2, 29).ok_or("date")?,
+    };
     create_patient(&s, &adult2).await?;
     intake(&s, "Elle a mal au ventre depuis ce matin").await?;
     s.screen("redirect").await?;
     s.screenshot("07-redirect-abdominal").await?;
-    assert!(s.text("redirect-urgences").await?.to_lowercase().contains("urgences"));
-    assert_eq!(latest_consultation(&s).await?["assessment"]["reasons"][0]["code"], "ABDOMINAL_PAIN");
+    assert!(s
+        .text("redirect-urgences")
+        .await?
+        .to_lowercase()
+        .contains("urgences"));
+    assert_eq!(
+        latest_consultation(&s).await?["assessment"]["reasons"][0]["code"],
+        "ABDOMINAL_PAIN"
+    );
     s.click("redirect-ack").await?;
     s.screen("patient").await?;
     s.click("home-button").await?;
@@ -146,8 +178,7 @@ async fn first_start_triage_outcomes_and_restart() -> Result {
     s.screen("today").await?;
     for name in ["durand", "petit", "leroy"] {
         s.fill("search-input", name).await?;
-        let hit = s.find("search-result").await?;
-        assert!(hit.text().await?.to_lowercase().contains(name), "search {name}");
+        s.wait_for_text("search-result", name).await?;
     }
     let audit = s
         .invoke("audit_trail", json!({ "args": { "limit": 500 } }))
@@ -160,8 +191,18 @@ async fn first_start_triage_outcomes_and_restart() -> Result {
         .iter()
         .filter_map(|e| e["action"].as_str())
         .collect();
-    for needed in ["patient.create", "triage.accepted", "triage.excluded", "triage.refused", "session.sign_in"] {
-        assert!(actions.iter().any(|a| a.starts_with(needed)), "audit has {needed}: {actions:?}");
+    for needed in [
+        "patient.create",
+        "triage.accepted",
+        "triage.excluded",
+        "triage.refused",
+        "user.sign_in",
+        "storage.unlock",
+    ] {
+        assert!(
+            actions.iter().any(|a| a.starts_with(needed)),
+            "audit has {needed}: {actions:?}"
+        );
     }
     s.click("audit-button").await?;
     s.screen("audit").await?;

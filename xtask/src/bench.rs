@@ -21,7 +21,10 @@ pub fn run() -> Result {
     let mut memories = Vec::new();
     for i in 0..RUNS {
         let (start_ms, rss_mb) = one_run(&bin, display.name(), i)?;
-        println!("run {}: first screen {start_ms:.0} ms, idle memory {rss_mb:.1} MB", i + 1);
+        println!(
+            "run {}: first screen {start_ms:.0} ms, idle memory {rss_mb:.1} MB",
+            i + 1
+        );
         starts.push(start_ms);
         memories.push(rss_mb);
     }
@@ -90,7 +93,8 @@ fn tree_rss_kb(root: u32) -> u64 {
         .flatten()
         .filter_map(|e| e.file_name().to_str()?.parse::<u32>().ok())
         .filter_map(|pid| {
-            let status = std::fs::read_to_string(PathBuf::from(format!("/proc/{pid}/status"))).ok()?;
+            let status =
+                std::fs::read_to_string(PathBuf::from(format!("/proc/{pid}/status"))).ok()?;
             let field = |name: &str| {
                 status
                     .lines()
@@ -108,7 +112,11 @@ fn tree_rss_kb(root: u32) -> u64 {
         tree.extend(procs.iter().filter(|p| p.1 == parent).map(|p| p.0));
         i += 1;
     }
-    procs.iter().filter(|p| tree.contains(&p.0)).map(|p| p.2).sum()
+    procs
+        .iter()
+        .filter(|p| tree.contains(&p.0))
+        .map(|p| p.2)
+        .sum()
 }
 
 fn median(v: &mut [f64]) -> f64 {

@@ -39,7 +39,11 @@ pub type Result<T = ()> = std::result::Result<T, String>;
 
 /// Builds the UI and the station binary (the UI is embedded in it).
 pub fn build_station(release: bool) -> Result {
-    sh::run(sh::cmd("npm").args(["run", "build"]).current_dir(sh::root().join("ui")))?;
+    sh::run(
+        sh::cmd("npm")
+            .args(["run", "build"])
+            .current_dir(sh::root().join("ui")),
+    )?;
     let mut c = sh::cargo();
     c.args(["build", "-p", "relais-station"]);
     if release {
@@ -52,12 +56,13 @@ fn run() -> Result {
     setup::run(setup::Purpose::Run)?;
     build_station(false)?;
     let bin = sh::root().join("target/debug/relais-station");
-    let _display = if std::env::var_os("DISPLAY").is_none() && std::env::var_os("WAYLAND_DISPLAY").is_none() {
-        println!("Pas d'écran détecté : la station démarre dans un écran virtuel (Xvfb).");
-        Some(xvfb::Xvfb::start()?)
-    } else {
-        None
-    };
+    let _display =
+        if std::env::var_os("DISPLAY").is_none() && std::env::var_os("WAYLAND_DISPLAY").is_none() {
+            println!("Pas d'écran détecté : la station démarre dans un écran virtuel (Xvfb).");
+            Some(xvfb::Xvfb::start()?)
+        } else {
+            None
+        };
     println!("Démarrage de la station Relais ({}).", bin.display());
     sh::run(&mut sh::cmd(bin.to_string_lossy().as_ref()))
 }
@@ -66,20 +71,38 @@ fn test() -> Result {
     setup::run(setup::Purpose::Test)?;
     let root = sh::root();
     let ui = root.join("ui");
-    step("cargo fmt --check", || sh::run(sh::cargo().args(["fmt", "--all", "--check"])))?;
-    step("UI build", || sh::run(sh::cmd("npm").args(["run", "build"]).current_dir(&ui)))?;
-    step("UI tests (vitest)", || sh::run(sh::cmd("npm").args(["test"]).current_dir(&ui)))?;
-    step("clippy -D warnings", || {
-        sh::run(sh::cargo().args(["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"]))
+    step("cargo fmt --check", || {
+        sh::run(sh::cargo().args(["fmt", "--all", "--check"]))
     })?;
-    step("station build", || sh::run(sh::cargo().args(["build", "-p", "relais-station"])))?;
+    step("UI build", || {
+        sh::run(sh::cmd("npm").args(["run", "build"]).current_dir(&ui))
+    })?;
+    step("UI tests (vitest)", || {
+        sh::run(sh::cmd("npm").args(["test"]).current_dir(&ui))
+    })?;
+    step("clippy -D warnings", || {
+        sh::run(sh::cargo().args([
+            "clippy",
+            "--workspace",
+            "--all-targets",
+            "--",
+            "-D",
+            "warnings",
+        ]))
+    })?;
+    step("station build", || {
+        sh::run(sh::cargo().args(["build", "-p", "relais-station"]))
+    })?;
     let display = xvfb::Xvfb::start()?;
     step("Rust tests (unit, integration, end-to-end)", || {
         sh::run(
             sh::cargo()
                 .args(["test", "--workspace", "--no-fail-fast"])
                 .env("DISPLAY", display.name())
-                .env("RELAIS_STATION_BIN", root.join("target/debug/relais-station")),
+                .env(
+                    "RELAIS_STATION_BIN",
+                    root.join("target/debug/relais-station"),
+                ),
         )
     })?;
     println!("xtask test: all steps passed");

@@ -59,7 +59,11 @@ fn apt(packages: &[&str]) -> Result {
     println!("==> apt-get install {}", missing.join(" "));
     let sudo = !is_root();
     let apt = |args: &[&str]| {
-        let mut c = if sudo { sh::cmd("sudo") } else { sh::cmd("apt-get") };
+        let mut c = if sudo {
+            sh::cmd("sudo")
+        } else {
+            sh::cmd("apt-get")
+        };
         if sudo {
             c.arg("apt-get");
         }
@@ -85,5 +89,9 @@ fn npm() -> Result {
         return Ok(());
     }
     println!("==> npm ci (ui)");
-    sh::run(sh::cmd("npm").args(["ci", "--no-audit", "--no-fund"]).current_dir(ui))
+    sh::run(
+        sh::cmd("npm")
+            .args(["ci", "--no-audit", "--no-fund"])
+            .current_dir(ui),
+    )
 }

@@ -36,7 +36,6 @@ pub fn run(c: &mut Command) -> Result {
 
 /// Whether `program` is on the PATH.
 pub fn has(program: &str) -> bool {
-    std::env::var_os("PATH").is_some_and(|paths| {
-        std::env::split_paths(&paths).any(|p| p.join(program).is_file())
-    })
+    std::env::var_os("PATH")
+        .is_some_and(|paths| std::env::split_paths(&paths).any(|p| p.join(program).is_file()))
 }

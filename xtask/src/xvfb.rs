@@ -15,11 +15,21 @@ impl Xvfb {
     /// Starts Xvfb on the first free display number from :90, 1280×800, 24-bit.
     pub fn start() -> Result<Self> {
         let n = (90..200)
-            .find(|n| !Path::new(&format!("/tmp/.X11-unix/X{n}")).exists() && !Path::new(&format!("/tmp/.X{n}-lock")).exists())
+            .find(|n| {
+                !Path::new(&format!("/tmp/.X11-unix/X{n}")).exists()
+                    && !Path::new(&format!("/tmp/.X{n}-lock")).exists()
+            })
             .ok_or("no free X display number")?;
         let name = format!(":{n}");
         let child = Command::new("Xvfb")
-            .args([name.as_str(), "-screen", "0", "1280x800x24", "-nolisten", "tcp"])
+            .args([
+                name.as_str(),
+                "-screen",
+                "0",
+                "1280x800x24",
+                "-nolisten",
+                "tcp",
+            ])
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()

@@ -60,11 +60,13 @@ impl Config {
     /// Reads `$RELAIS_CONFIG`, else `<OS config dir>/station.toml` when present, then applies
     /// the environment overrides `RELAIS_DATA_DIR`, `RELAIS_KEY_STORE`, `RELAIS_LOCK_AFTER_SECONDS`.
     pub fn load() -> Result<Self, ApiError> {
-        let file = std::env::var_os("RELAIS_CONFIG").map(PathBuf::from).or_else(|| {
-            directories::ProjectDirs::from("fr", "Relais", "Relais")
-                .map(|d| d.config_dir().join("station.toml"))
-                .filter(|p| p.exists())
-        });
+        let file = std::env::var_os("RELAIS_CONFIG")
+            .map(PathBuf::from)
+            .or_else(|| {
+                directories::ProjectDirs::from("fr", "Relais", "Relais")
+                    .map(|d| d.config_dir().join("station.toml"))
+                    .filter(|p| p.exists())
+            });
         let mut config = match file {
             Some(path) => Self::from_file(&path)?,
             None => Self::default(),
@@ -78,7 +80,10 @@ impl Config {
         let text = std::fs::read_to_string(path).map_err(|e| {
             ApiError::new(
                 "CONFIG_UNREADABLE",
-                format!("Le fichier de configuration {} est illisible : {e}.", path.display()),
+                format!(
+                    "Le fichier de configuration {} est illisible : {e}.",
+                    path.display()
+                ),
             )
         })?;
         Self::from_toml(&text)

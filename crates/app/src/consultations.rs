@@ -29,7 +29,11 @@ impl Station {
     /// accepted, `excluded` (terminal; the UI shows the redirection) when excluded.
     pub fn submit_intake(&self, input: &IntakeInput) -> Result<Consultation, ApiError> {
         self.with_session(|ctx| {
-            let patient = decode(&ctx.store.get_patient(&ctx.actor, ctx.now, &input.patient_id)?)?;
+            let patient = decode(&ctx.store.get_patient(
+                &ctx.actor,
+                ctx.now,
+                &input.patient_id,
+            )?)?;
             let intake = Intake {
                 birth_date: patient.birth_date,
                 complaint: input.complaint.trim().to_string(),
@@ -37,18 +41,19 @@ impl Station {
                 priority: input.priority.clone(),
             };
             let assessment = triage::assess(&intake, ctx.today);
-            let state = match lifecycle::advance(ConsultationState::Draft, Event::Triage, &assessment) {
-                Ok(state) => state,
-                Err(TransitionError::Incomplete { reasons }) => {
-                    let fields = incomplete_fields(&intake, &reasons);
-                    return Err(ApiError::invalid_form(
-                        "INCOMPLETE_INTAKE",
-                        "Répondez à toutes les questions de sécurité avant de continuer.",
-                        fields,
-                    ));
-                }
-                Err(e) => return Err(e.into()),
-            };
+            let state =
+                match lifecycle::advance(ConsultationState::Draft, Event::Triage, &assessment) {
+                    Ok(state) => state,
+                    Err(TransitionError::Incomplete { reasons }) => {
+                        let fields = incomplete_fields(&intake, &reasons);
+                        return Err(ApiError::invalid_form(
+                            "INCOMPLETE_INTAKE",
+                            "Répondez à toutes les questions de sécurité avant de continuer.",
+                            fields,
+                        ));
+                    }
+                    Err(e) => return Err(e.into()),
+                };
             // Consent is asked only of patients who may have the teleconsultation.
             if state != ConsultationState::Excluded && !input.consent {
                 return Err(ApiError::on_field(
@@ -75,7 +80,11 @@ impl Station {
                 &ctx.actor,
                 ctx.now,
                 &AuditEvent {
-                    action: if assessment.is_excluded() { "triage.excluded" } else { "triage.accepted" },
+                    action: if assessment.is_excluded() {
+                        "triage.excluded"
+                    } else {
+                        "triage.accepted"
+                    },
                     record_type: "consultation",
                     record_id: Some(&id),
                     detail: &reason_codes(&assessment),
@@ -166,17 +175,21 @@ impl Station {
                 .and_then(|t| t.and_local_timezone(chrono::Local).earliest())
                 .map(|t| t.with_timezone(&Utc))
                 .unwrap_or(ctx.now - Duration::hours(24));
-            let rows = ctx.store.consultations_between(start, start + Duration::hours(24))?;
+            let rows = ctx
+                .store
+                .consultations_between(start, start + Duration::hours(24))?;
             let mut items = Vec::with_capacity(rows.len());
             for row in rows {
-                let patient_row = ctx.store.get_patient(&ctx.actor, ctx.now, &row.patient_id)?;
+                let patient_row = ctx
+                    .store
+                    .get_patient(&ctx.actor, ctx.now, &row.patient_id)?;
                 let patient = summary(patient_row.id.clone(), &decode(&patient_row)?, ctx.today);
                 items.push(TodayItem {
                     consultation: to_dto(&row)?,
                     patient,
                 });
             }
-            items.sort_by(|a, b| b.consultation.created_at.cmp(&a.consultation.created_at));
+            items.sort_by_key(|i| std::cmp::Reverse(i.consultation.created_at));
             Ok(items)
         })
     }
@@ -185,7 +198,10 @@ impl Station {
 /// A fresh triage of a stored consultation, with the patient's current birth date.
 fn reassess(ctx: &Ctx<'_>, row: &ConsultationRow) -> Result<Assessment, ApiError> {
     let stored: StoredIntake = serde_json::from_value(row.intake.clone())?;
-    let patient = decode(&ctx.store.get_patient(&ctx.actor, ctx.now, &row.patient_id)?)?;
+    let patient = decode(
+        &ctx.store
+            .get_patient(&ctx.actor, ctx.now, &row.patient_id)?,
+    )?;
     let intake = Intake {
         birth_date: patient.birth_date,
         ..stored.intake
@@ -201,7 +217,7 @@ pub(crate) fn for_patient(ctx: &Ctx<'_>, patient_id: &str) -> Result<Vec<Consult
         .iter()
         .map(to_dto)
         .collect::<Result<Vec<_>, _>>()?;
-    out.sort_by(|a, b| b.created_at.cmp(&a.created_at));
+    out.sort_by_key(|c| std::cmp::Reverse(c.created_at));
     Ok(out)
 }
 
@@ -233,7 +249,9 @@ fn state_code(state: ConsultationState) -> String {
 }
 
 fn parse_state(code: &str) -> Result<ConsultationState, ApiError> {
-    Ok(serde_json::from_value(serde_json::Value::String(code.to_string()))?)
+    Ok(serde_json::from_value(serde_json::Value::String(
+        code.to_string(),
+    ))?)
 }
 
 /// Reason codes only: never the complaint text (health data stays out of the audit detail).

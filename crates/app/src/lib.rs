@@ -17,11 +17,11 @@
 
 pub mod clock;
 pub mod config;
+mod consultations;
 pub mod dto;
 pub mod error;
-pub mod ready;
-mod consultations;
 mod patients;
+pub mod ready;
 mod session;
 mod station;
 

@@ -15,7 +15,11 @@ const SEARCH_LIMIT: u32 = 20;
 impl Station {
     /// Live validation of the patient form: the invalid fields, empty when valid.
     pub fn validate_patient(&self, patient: &Patient) -> Result<Vec<FieldError>, ApiError> {
-        self.with_session(|ctx| Ok(identity::validate(patient, ctx.today).err().unwrap_or_default()))
+        self.with_session(|ctx| {
+            Ok(identity::validate(patient, ctx.today)
+                .err()
+                .unwrap_or_default())
+        })
     }
 
     /// Creates a patient.

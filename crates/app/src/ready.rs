@@ -21,7 +21,10 @@ pub fn mark() {
         .unwrap_or(0);
     let tmp = std::path::PathBuf::from(&path).with_extension("tmp");
     // Written then renamed, so a reader never sees a partial number.
-    if std::fs::write(&tmp, ms.to_string()).and_then(|()| std::fs::rename(&tmp, &path)).is_err() {
+    if std::fs::write(&tmp, ms.to_string())
+        .and_then(|()| std::fs::rename(&tmp, &path))
+        .is_err()
+    {
         tracing::warn!("readiness file could not be written");
     }
 }

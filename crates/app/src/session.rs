@@ -77,12 +77,27 @@ mod tests {
         let t0 = Utc::now();
         let delay = Duration::seconds(300);
         let mut s = Session::new(user(), t0);
-        assert_eq!(s.touch(t0 + Duration::seconds(299), delay), Activity::Active);
+        assert_eq!(
+            s.touch(t0 + Duration::seconds(299), delay),
+            Activity::Active
+        );
         // Activity pushes the deadline.
-        assert_eq!(s.touch(t0 + Duration::seconds(598), delay), Activity::Active);
-        assert_eq!(s.touch(t0 + Duration::seconds(898), delay), Activity::JustLocked);
-        assert_eq!(s.touch(t0 + Duration::seconds(899), delay), Activity::Locked);
+        assert_eq!(
+            s.touch(t0 + Duration::seconds(598), delay),
+            Activity::Active
+        );
+        assert_eq!(
+            s.touch(t0 + Duration::seconds(898), delay),
+            Activity::JustLocked
+        );
+        assert_eq!(
+            s.touch(t0 + Duration::seconds(899), delay),
+            Activity::Locked
+        );
         s.unlock(t0 + Duration::seconds(900));
-        assert_eq!(s.touch(t0 + Duration::seconds(901), delay), Activity::Active);
+        assert_eq!(
+            s.touch(t0 + Duration::seconds(901), delay),
+            Activity::Active
+        );
     }
 }

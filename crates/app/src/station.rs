@@ -9,7 +9,9 @@ use relais_store::{
 
 use crate::clock::Clock;
 use crate::config::{Config, KeyStoreChoice};
-use crate::dto::{AuditEntry, AuditTrail, SetupInput, SignInInput, Site, StorageState, Status, User};
+use crate::dto::{
+    AuditEntry, AuditTrail, SetupInput, SignInInput, Site, Status, StorageState, User,
+};
 use crate::error::ApiError;
 use crate::session::{Activity, Session};
 
@@ -162,7 +164,12 @@ impl Station {
                 ),
             });
         }
-        let rpps = match user.rpps.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        let rpps = match user
+            .rpps
+            .as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+        {
             Some(r) => match relais_core::identity::Rpps::parse(r) {
                 Ok(r) => Some(r.as_str().to_string()),
                 Err(e) => {
@@ -258,7 +265,11 @@ impl Station {
         if let (Some(store), Some(session)) = (store.as_ref(), session.as_mut()) {
             if !session.is_locked() {
                 session.lock();
-                store.append_audit(&actor_of(&session.user), now, &session_event("session.lock"))?;
+                store.append_audit(
+                    &actor_of(&session.user),
+                    now,
+                    &session_event("session.lock"),
+                )?;
             }
         }
         self.status_of(&st)
@@ -277,14 +288,20 @@ impl Station {
     ) -> Result<T, ApiError> {
         let mut st = self.state();
         let now = self.clock.now();
-        let lock_after = Duration::seconds(i64::try_from(self.config.lock_after_seconds).unwrap_or(i64::MAX / 1000));
+        let lock_after = Duration::seconds(
+            i64::try_from(self.config.lock_after_seconds).unwrap_or(i64::MAX / 1000),
+        );
         let State { store, session, .. } = &mut *st;
         let store = store.as_ref().ok_or_else(storage_closed)?;
         let session = session.as_mut().ok_or_else(ApiError::not_signed_in)?;
         match session.touch(now, lock_after) {
             Activity::Active => {}
             Activity::JustLocked => {
-                store.append_audit(&actor_of(&session.user), now, &session_event("session.lock"))?;
+                store.append_audit(
+                    &actor_of(&session.user),
+                    now,
+                    &session_event("session.lock"),
+                )?;
                 return Err(ApiError::locked());
             }
             Activity::Locked => return Err(ApiError::locked()),
@@ -308,17 +325,26 @@ impl Station {
                     "Seul le responsable du site peut consulter le journal d'audit.",
                 ));
             }
-            ctx.store.append_audit(&ctx.actor, ctx.now, &AuditEvent {
-                action: "audit.read",
-                record_type: "audit",
-                record_id: None,
-                detail: "",
-            })?;
+            ctx.store.append_audit(
+                &ctx.actor,
+                ctx.now,
+                &AuditEvent {
+                    action: "audit.read",
+                    record_type: "audit",
+                    record_id: None,
+                    detail: "",
+                },
+            )?;
             let verification = ctx.store.verify_audit()?;
+            // The newest `limit` entries, newest first.
+            let limit = limit.min(1000);
+            let head = ctx.store.audit_head()?.map_or(0, |(seq, _)| seq);
+            let after = (head - i64::from(limit)).max(0);
             let entries = ctx
                 .store
-                .audit_entries(None, limit.min(1000))?
+                .audit_entries(Some(after), limit)?
                 .into_iter()
+                .rev()
                 .map(|e| AuditEntry {
                     seq: e.seq,
                     at: e.at,
@@ -340,9 +366,7 @@ impl Station {
 
     /// Saves a form draft (encrypted, per user).
     pub fn save_draft(&self, kind: &str, data: &serde_json::Value) -> Result<(), ApiError> {
-        self.with_session(|ctx| {
-            Ok(ctx.store.save_draft(&ctx.user.id, kind, data, ctx.now)?)
-        })
+        self.with_session(|ctx| Ok(ctx.store.save_draft(&ctx.user.id, kind, data, ctx.now)?))
     }
 
     /// Loads a form draft.

@@ -1,5 +1,7 @@
 //! The station service on a real encrypted store: the triage gate cannot be bypassed,
 //! sessions lock, and a restart finds everything again.
+#![allow(clippy::unwrap_used)] // Test helpers outside #[test] functions may unwrap.
+
 use std::sync::{Arc, Mutex};
 
 use chrono::{DateTime, Duration, Months, NaiveDate, TimeZone, Utc};
@@ -18,7 +20,9 @@ struct TestClock(Arc<Mutex<DateTime<Utc>>>);
 
 impl TestClock {
     fn new() -> Self {
-        Self(Arc::new(Mutex::new(Utc.with_ymd_and_hms(2026, 11, 24, 9, 30, 0).unwrap())))
+        Self(Arc::new(Mutex::new(
+            Utc.with_ymd_and_hms(2026, 11, 24, 9, 30, 0).unwrap(),
+        )))
     }
     fn advance(&self, d: Duration) {
         *self.0.lock().unwrap() += d;
@@ -118,13 +122,18 @@ fn accepted_intake_reaches_the_gp_queue() {
     setup(&s);
     let p = s.create_patient(&patient("Durand", adult())).unwrap();
     assert_eq!(p.patient.family_name, "DURAND");
-    let c = s.submit_intake(&intake(&p.id, "Toux depuis cinq jours", no_to_all())).unwrap();
+    let c = s
+        .submit_intake(&intake(&p.id, "Toux depuis cinq jours", no_to_all()))
+        .unwrap();
     assert_eq!(c.state, ConsultationState::Triaged);
     assert!(c.assessment.priority.contains(&"AGE_70_PLUS".to_string()));
     let c = s.request_consultation(&c.id).unwrap();
     assert_eq!(c.state, ConsultationState::Requested);
     // Requesting twice is an illegal move, not a second request.
-    assert_eq!(s.request_consultation(&c.id).unwrap_err().code, "ILLEGAL_TRANSITION");
+    assert_eq!(
+        s.request_consultation(&c.id).unwrap_err().code,
+        "ILLEGAL_TRANSITION"
+    );
 }
 
 #[test]
@@ -137,29 +146,44 @@ fn no_path_opens_an_excluded_consultation() {
     // A child of 2 years 11 months: excluded at intake, and refused when requested by hand.
     let birth = today(&clock).checked_sub_months(Months::new(35)).unwrap();
     let child = s.create_patient(&patient("Petit", birth)).unwrap();
-    let c = s.submit_intake(&intake(&child.id, "Fièvre", no_to_all())).unwrap();
+    let c = s
+        .submit_intake(&intake(&child.id, "Fièvre", no_to_all()))
+        .unwrap();
     assert_eq!(c.state, ConsultationState::Excluded);
     assert_eq!(c.assessment.reasons[0].code, "CHILD_UNDER_3");
     let e = s.request_consultation(&c.id).unwrap_err();
     assert_eq!(e.code, "EXCLUDED_CHILD_UNDER_3");
     assert!(!e.message.is_empty());
-    assert_eq!(s.cancel_consultation(&c.id).unwrap_err().code, "ILLEGAL_TRANSITION");
+    assert_eq!(
+        s.cancel_consultation(&c.id).unwrap_err().code,
+        "ILLEGAL_TRANSITION"
+    );
 
     // "mal au ventre" in the motif excludes even with every answer "no".
     let a = s.create_patient(&patient("Leroy", adult())).unwrap();
-    let c = s.submit_intake(&intake(&a.id, "Mal au ventre depuis ce matin", no_to_all())).unwrap();
+    let c = s
+        .submit_intake(&intake(&a.id, "Mal au ventre depuis ce matin", no_to_all()))
+        .unwrap();
     assert_eq!(c.state, ConsultationState::Excluded);
-    assert_eq!(s.request_consultation(&c.id).unwrap_err().code, "EXCLUDED_ABDOMINAL_PAIN");
+    assert_eq!(
+        s.request_consultation(&c.id).unwrap_err().code,
+        "EXCLUDED_ABDOMINAL_PAIN"
+    );
 
     // Accepted, then the birth date is corrected to a toddler's: the fresh triage at the
     // request refuses it and moves the consultation to excluded.
     let p = s.create_patient(&patient("Moreau", adult())).unwrap();
-    let c = s.submit_intake(&intake(&p.id, "Toux", no_to_all())).unwrap();
+    let c = s
+        .submit_intake(&intake(&p.id, "Toux", no_to_all()))
+        .unwrap();
     assert_eq!(c.state, ConsultationState::Triaged);
     let mut corrected = p.patient.clone();
     corrected.birth_date = birth;
     s.update_patient(&p.id, &corrected).unwrap();
-    assert_eq!(s.request_consultation(&c.id).unwrap_err().code, "EXCLUDED_CHILD_UNDER_3");
+    assert_eq!(
+        s.request_consultation(&c.id).unwrap_err().code,
+        "EXCLUDED_CHILD_UNDER_3"
+    );
     let record = s.get_patient(&p.id).unwrap();
     assert_eq!(record.consultations[0].state, ConsultationState::Excluded);
 
@@ -179,7 +203,10 @@ fn no_path_opens_an_excluded_consultation() {
     assert_eq!(count("triage.refused"), 3);
     assert_eq!(count("consultation.redirection_acknowledged"), 1);
     // No health data in audit details.
-    assert!(trail.entries.iter().all(|e| !e.detail.to_lowercase().contains("ventre")));
+    assert!(trail
+        .entries
+        .iter()
+        .all(|e| !e.detail.to_lowercase().contains("ventre")));
 }
 
 #[test]
@@ -189,14 +216,22 @@ fn incomplete_and_unconsented_intakes_are_refused_with_fields() {
     let s = start(dir.path(), &clock);
     setup(&s);
     let p = s.create_patient(&patient("Durand", adult())).unwrap();
-    let answers = Answers { abdominal_pain: None, ..no_to_all() };
-    let e = s.submit_intake(&intake(&p.id, "Toux", answers)).unwrap_err();
+    let answers = Answers {
+        abdominal_pain: None,
+        ..no_to_all()
+    };
+    let e = s
+        .submit_intake(&intake(&p.id, "Toux", answers))
+        .unwrap_err();
     assert_eq!(e.code, "INCOMPLETE_INTAKE");
     assert_eq!(e.fields.len(), 1);
     assert_eq!(e.fields[0].field, "answers.abdominalPain");
     let mut no_consent = intake(&p.id, "Toux", no_to_all());
     no_consent.consent = false;
-    assert_eq!(s.submit_intake(&no_consent).unwrap_err().code, "CONSENT_REQUIRED");
+    assert_eq!(
+        s.submit_intake(&no_consent).unwrap_err().code,
+        "CONSENT_REQUIRED"
+    );
     assert!(s.get_patient(&p.id).unwrap().consultations.is_empty());
 }
 
@@ -212,7 +247,10 @@ fn invalid_patient_is_refused_field_by_field() {
     let e: ApiError = s.create_patient(&p).unwrap_err();
     assert_eq!(e.code, "INVALID_PATIENT");
     let fields: Vec<&str> = e.fields.iter().map(|f| f.field.as_str()).collect();
-    assert!(fields.contains(&"nir") && fields.contains(&"phone"), "{fields:?}");
+    assert!(
+        fields.contains(&"nir") && fields.contains(&"phone"),
+        "{fields:?}"
+    );
     assert_eq!(s.validate_patient(&p).unwrap().len(), e.fields.len());
     assert!(s.search_patients("durand").unwrap().is_empty());
 }
@@ -228,9 +266,15 @@ fn sessions_lock_after_inactivity_and_unlock_with_the_password() {
     clock.advance(Duration::seconds(300));
     assert_eq!(s.search_patients("").unwrap_err().code, "SESSION_LOCKED");
     assert!(s.status().unwrap().locked);
-    let bad = SignInInput { username: "ines".into(), password: "nope nope nope".into() };
+    let bad = SignInInput {
+        username: "ines".into(),
+        password: "nope nope nope".into(),
+    };
     assert_eq!(s.sign_in(bad).unwrap_err().code, "BAD_CREDENTIALS");
-    let good = SignInInput { username: "ines".into(), password: PASSWORD.into() };
+    let good = SignInInput {
+        username: "ines".into(),
+        password: PASSWORD.into(),
+    };
     assert!(!s.sign_in(good).unwrap().locked);
     assert!(s.search_patients("").is_ok());
     s.sign_out().unwrap();
@@ -250,14 +294,28 @@ fn restart_finds_patients_and_the_audit_chain() {
     let s = Station::start(config(dir.path()), Box::new(clock.clone()));
     let status = s.status().unwrap();
     assert!(status.storage_message.is_some());
-    assert_eq!(s.unlock_storage("une autre phrase secrète").unwrap_err().code, "WRONG_KEY");
+    assert_eq!(
+        s.unlock_storage("une autre phrase secrète")
+            .unwrap_err()
+            .code,
+        "WRONG_KEY"
+    );
     let status = s.unlock_storage(PASSPHRASE).unwrap();
     assert!(status.initialized && status.user.is_none());
-    s.sign_in(SignInInput { username: "INES".into(), password: PASSWORD.into() }).unwrap();
+    s.sign_in(SignInInput {
+        username: "INES".into(),
+        password: PASSWORD.into(),
+    })
+    .unwrap();
     let found = s.search_patients("durand").unwrap();
     assert_eq!(found.len(), 1);
     assert_eq!(s.search_patients("24/11/1950").unwrap().len(), 1);
-    assert!(s.audit_trail(10).unwrap().ok);
+    let trail = s.audit_trail(3).unwrap();
+    assert!(trail.ok);
+    // The newest entries, newest first: this very reading leads.
+    assert_eq!(trail.entries.len(), 3);
+    assert_eq!(trail.entries[0].action, "audit.read");
+    assert!(trail.entries[0].seq > trail.entries[2].seq);
 }
 
 trait SetupAgain {
@@ -267,7 +325,12 @@ trait SetupAgain {
 impl SetupAgain for Station {
     fn setup_site_again_code(&self) -> String {
         let again = SetupInput {
-            site: SiteInput { kind: SiteKind::Autre, name: "x".into(), commune: "y".into(), address: None },
+            site: SiteInput {
+                kind: SiteKind::Autre,
+                name: "x".into(),
+                commune: "y".into(),
+                address: None,
+            },
             user: UserInput {
                 username: "z".into(),
                 display_name: "z".into(),
