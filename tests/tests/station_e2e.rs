@@ -17,6 +17,12 @@ fn ddmmyyyy(d: NaiveDate) -> String {
 }
 
 async fn create_patient(s: &Station, p: &Person<'_>) -> Result {
+    create_patient_checking(s, p, false).await
+}
+
+/// Creates a patient; with `check_nir`, first types a NIR with a wrong key and waits for
+/// the live validation to say so next to the field.
+async fn create_patient_checking(s: &Station, p: &Person<'_>, check_nir: bool) -> Result {
     s.click("home-button").await?;
     s.screen("today").await?;
     s.click("new-patient").await?;
@@ -28,6 +34,13 @@ async fn create_patient(s: &Station, p: &Person<'_>) -> Result {
     s.fill("patient-phone", "06 12 34 56 78").await?;
     s.fill("patient-commune", "Chartres").await?;
     s.fill("patient-postalCode", "28000").await?;
+    if check_nir {
+        s.fill("patient-nir", "1 50 11 28 085 123 00").await?;
+        let error = s.wait_for_text("error-nir", "clé").await?;
+        assert!(!error.is_empty());
+        s.screenshot("04-patient-form-errors").await?;
+        s.fill("patient-nir", "").await?;
+    }
     s.click("patient-submit").await?;
     s.screen("patient").await?;
     let name = s.text("patient-name").await?;
@@ -47,6 +60,7 @@ async fn intake(s: &Station, complaint: &str) -> Result {
         s.click(&format!("answer-{q}-no")).await?;
     }
     s.click("intake-consent").await?;
+    s.screenshot("04b-intake").await?;
     s.click("intake-submit").await?;
     Ok(())
 }
@@ -91,7 +105,7 @@ async fn first_start_triage_outcomes_and_restart() -> Result {
         sex: "M",
         birth: NaiveDate::from_ymd_opt(1950, 11, 24).ok_or("date")?,
     };
-    create_patient(&s, &adult).await?;
+    create_patient_checking(&s, &adult, true).await?;
     s.screenshot("03-patient").await?;
     intake(&s, "Toux depuis cinq jours").await?;
     s.screen("accepted").await?;

@@ -1,7 +1,7 @@
 /** Audit trail (site manager): the chain check result and the latest entries. */
 import { api, type ApiError, type AuditTrail } from "../lib/api";
 import { h, replace } from "../lib/dom";
-import { formatDateTime, t, tn } from "../lib/i18n";
+import { formatDateTime, has, t, tn } from "../lib/i18n";
 import { errorPanel, isGlobalError, screenRoot, title, type Screen } from "./ui";
 
 export const AUDIT_LIMIT = 200;
@@ -50,7 +50,7 @@ export function auditScreen(): Screen {
           h("td", { class: "num" }, String(e.seq)),
           h("td", null, formatDateTime(e.at)),
           h("td", null, e.actor),
-          h("td", null, e.action),
+          h("td", null, actionLabel(e.action), h("span", { class: "audit-code" }, e.action)),
           h("td", null, [e.recordType, e.recordId].filter(Boolean).join(" ")),
           h("td", null, e.detail),
         ),
@@ -70,4 +70,10 @@ export function auditScreen(): Screen {
 
   const root = screenRoot("audit", title("audit", t("audit.title")), statusEl, errors.el, h("div", { class: "table-wrap" }, table), empty);
   return { name: "audit", root, state: "state.audit" };
+}
+
+/** The action in French, when the catalogue knows it (the stable code is shown beneath). */
+function actionLabel(action: string): string {
+  const key = `auditAction.${action}`;
+  return has(key) ? t(key) : action;
 }
