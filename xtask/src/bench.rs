@@ -41,7 +41,7 @@ pub fn run() -> Result {
     Ok(())
 }
 
-/// One start on a fresh, already configured data directory.
+/// One start on a fresh data directory, up to the first screen the user can act on.
 fn one_run(bin: &Path, display: &str, i: usize) -> Result<(f64, f64)> {
     let dir = std::env::temp_dir().join(format!("relais-bench-{}-{i}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
@@ -52,7 +52,8 @@ fn one_run(bin: &Path, display: &str, i: usize) -> Result<(f64, f64)> {
     let mut child = Command::new(bin)
         .env("DISPLAY", display)
         .env("RELAIS_DATA_DIR", dir.join("data"))
-        .env("RELAIS_KEY_STORE", "keyutils")
+        // No OS keyring on the bench machines: the first screen is the passphrase prompt.
+        .env("RELAIS_KEY_STORE", "passphrase")
         .env("RELAIS_READY_FILE", &ready)
         .stdout(Stdio::null())
         .stderr(Stdio::null())
