@@ -108,7 +108,9 @@ impl Station {
     pub async fn fill(&self, testid: &str, text: &str) -> Result {
         let e = self.find(testid).await?;
         e.clear().await?;
-        e.send_keys(text).await?;
+        if !text.is_empty() {
+            e.send_keys(text).await?;
+        }
         Ok(())
     }
 

@@ -186,7 +186,7 @@ async fn first_start_triage_outcomes_and_restart() -> Result {
     s.fill("signin-username", "ines").await?;
     s.fill("signin-password", "wrong password!").await?;
     s.click("signin-submit").await?;
-    s.screen("signin").await?;
+    s.wait_for_text("signin-error", "incorrect").await?;
     s.fill("signin-password", "correct horse battery").await?;
     s.click("signin-submit").await?;
     s.screen("today").await?;

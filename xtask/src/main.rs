@@ -4,7 +4,7 @@
 //! - `run`: sets up, builds the UI and the station, starts the station;
 //! - `test`: sets up, then fmt check, clippy `-D warnings`, UI tests, every Rust test
 //!   including the end-to-end ones (the station under Xvfb, driven by tauri-driver);
-//! - `bench`: start-up time and idle memory of the station, into `target/bench/results.json`.
+//! - `bench [--release]`: start-up time and idle memory of the station, into `target/bench/results.json`.
 
 mod bench;
 mod setup;
@@ -19,7 +19,7 @@ fn main() -> ExitCode {
         Some("setup") => setup::run(setup::Purpose::Test),
         Some("run") => run(),
         Some("test") => test(),
-        Some("bench") => bench::run(),
+        Some("bench") => bench::run(args.iter().any(|a| a == "--release")),
         _ => {
             eprintln!("usage: cargo xtask <setup|run|test|bench>");
             return ExitCode::from(2);
