@@ -10,6 +10,13 @@ use std::sync::Arc;
 use relais_app::{Config, Station, SystemClock};
 
 fn main() {
+    // The station's screens are flat documents: WebKitGTK's accelerated compositing only
+    // costs memory here (about 80 MB less in the web process without it). Set before any
+    // thread starts; an explicit setting in the environment wins.
+    #[cfg(target_os = "linux")]
+    if std::env::var_os("WEBKIT_DISABLE_COMPOSITING_MODE").is_none() {
+        std::env::set_var("WEBKIT_DISABLE_COMPOSITING_MODE", "1");
+    }
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_env("RELAIS_LOG")

@@ -24,18 +24,21 @@ pub fn run(release: bool) -> Result {
     let display = Xvfb::start()?;
     let mut starts = Vec::new();
     let mut memories = Vec::new();
+    let mut proportional = Vec::new();
     for i in 0..RUNS {
-        let (start_ms, rss_mb) = one_run(&bin, display.name(), i)?;
+        let (start_ms, rss_mb, pss_mb) = one_run(&bin, display.name(), i)?;
         println!(
-            "run {}: first screen {start_ms:.0} ms, idle memory {rss_mb:.1} MB",
+            "run {}: first screen {start_ms:.0} ms, idle memory {rss_mb:.1} MB RSS, {pss_mb:.1} MB PSS",
             i + 1
         );
         starts.push(start_ms);
         memories.push(rss_mb);
+        proportional.push(pss_mb);
     }
     let results = json!({
         "station_cold_start_to_first_screen": { "value": median(&mut starts), "unit": "ms", "target": "< 1500", "runs": RUNS, "build": profile },
-        "station_idle_resident_memory": { "value": median(&mut memories), "unit": "MB", "target": "< 150", "build": profile, "scope": "station process and its WebKit child processes" },
+        "station_idle_resident_memory": { "value": median(&mut memories), "unit": "MB", "target": "< 150", "build": profile, "scope": "RSS sum of the station process and its WebKit child processes" },
+        "station_idle_proportional_memory": { "value": median(&mut proportional), "unit": "MB", "build": profile, "scope": "PSS sum of the same processes (shared libraries counted once)" },
     });
     let dir = sh::root().join("target/bench");
     std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
@@ -47,7 +50,7 @@ pub fn run(release: bool) -> Result {
 }
 
 /// One start on a fresh data directory, up to the first screen the user can act on.
-fn one_run(bin: &Path, display: &str, i: usize) -> Result<(f64, f64)> {
+fn one_run(bin: &Path, display: &str, i: usize) -> Result<(f64, f64, f64)> {
     let dir = std::env::temp_dir().join(format!("relais-bench-{}-{i}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
@@ -77,11 +80,15 @@ fn one_run(bin: &Path, display: &str, i: usize) -> Result<(f64, f64)> {
         .parse()
         .map_err(|_| "unreadable readiness file")?;
     std::thread::sleep(IDLE);
-    let rss = tree_rss_kb(child.id()) as f64 / 1024.0;
+    let (rss, pss) = tree_memory_kb(child.id());
     let _ = child.kill();
     let _ = child.wait();
     let _ = std::fs::remove_dir_all(&dir);
-    Ok((ready_ms - spawned_at, rss))
+    Ok((
+        ready_ms - spawned_at,
+        rss as f64 / 1024.0,
+        pss as f64 / 1024.0,
+    ))
 }
 
 fn now_ms() -> f64 {
@@ -91,9 +98,10 @@ fn now_ms() -> f64 {
         .unwrap_or(0.0)
 }
 
-/// Resident memory of a process and all its descendants, in KiB.
-fn tree_rss_kb(root: u32) -> u64 {
-    let procs: Vec<(u32, u32, u64)> = std::fs::read_dir("/proc")
+/// Resident memory of a process and all its descendants, in KiB: the RSS sum (shared
+/// libraries counted in each process) and the PSS sum (shared pages split between them).
+fn tree_memory_kb(root: u32) -> (u64, u64) {
+    let procs: Vec<(u32, u32, u64, u64)> = std::fs::read_dir("/proc")
         .into_iter()
         .flatten()
         .flatten()
@@ -108,7 +116,21 @@ fn tree_rss_kb(root: u32) -> u64 {
                     .and_then(|l| l.split_whitespace().nth(1))
                     .and_then(|v| v.parse::<u64>().ok())
             };
-            Some((pid, field("PPid:")? as u32, field("VmRSS:").unwrap_or(0)))
+            let pss = std::fs::read_to_string(format!("/proc/{pid}/smaps_rollup"))
+                .ok()
+                .and_then(|t| {
+                    t.lines()
+                        .find(|l| l.starts_with("Pss:"))
+                        .and_then(|l| l.split_whitespace().nth(1))
+                        .and_then(|v| v.parse::<u64>().ok())
+                })
+                .unwrap_or(0);
+            Some((
+                pid,
+                field("PPid:")? as u32,
+                field("VmRSS:").unwrap_or(0),
+                pss,
+            ))
         })
         .collect();
     let mut tree = vec![root];
@@ -121,8 +143,7 @@ fn tree_rss_kb(root: u32) -> u64 {
     procs
         .iter()
         .filter(|p| tree.contains(&p.0))
-        .map(|p| p.2)
-        .sum()
+        .fold((0, 0), |(rss, pss), p| (rss + p.2, pss + p.3))
 }
 
 fn median(v: &mut [f64]) -> f64 {
