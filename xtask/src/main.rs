@@ -90,8 +90,10 @@ fn test() -> Result {
             "warnings",
         ]))
     })?;
-    step("station build", || {
-        sh::run(sh::cargo().args(["build", "-p", "relais-station"]))
+    // One build of every target: the station binary then has the same dependency features
+    // as the test build (dev-dependencies unified), so `cargo test` rebuilds nothing.
+    step("build (all targets)", || {
+        sh::run(sh::cargo().args(["build", "--workspace", "--all-targets"]))
     })?;
     let display = xvfb::Xvfb::start()?;
     step("Rust tests (unit, integration, end-to-end)", || {
