@@ -135,7 +135,8 @@ impl Station {
     pub fn setup_site(&self, input: SetupInput) -> Result<Status, ApiError> {
         let mut st = self.state();
         let store = st.store.as_ref().ok_or_else(storage_closed)?;
-        if store.site()?.is_some() {
+        let existing_site = store.site()?;
+        if existing_site.is_some() && store.user_count()? > 0 {
             return Err(ApiError::new(
                 "ALREADY_INITIALIZED",
                 "Ce poste est déjà configuré.",
@@ -195,16 +196,20 @@ impl Station {
             .as_str()
             .unwrap_or("autre")
             .to_string();
-        store.create_site(
-            &system_actor(),
-            now,
-            &NewSite {
-                kind,
-                name: site.name.trim().to_string(),
-                commune: site.commune.trim().to_string(),
-                address: site.address.as_deref().map(str::trim).map(str::to_string),
-            },
-        )?;
+        // A first start interrupted after the site was saved (crash, full disk) resumes here:
+        // the site stays, the account is created.
+        if existing_site.is_none() {
+            store.create_site(
+                &system_actor(),
+                now,
+                &NewSite {
+                    kind,
+                    name: site.name.trim().to_string(),
+                    commune: site.commune.trim().to_string(),
+                    address: site.address.as_deref().map(str::trim).map(str::to_string),
+                },
+            )?;
+        }
         let row = store.create_user(
             &system_actor(),
             now,
