@@ -58,6 +58,16 @@ fn not_found(id: &str) -> StoreError {
     }
 }
 
+/// Whether a consultation with this id exists (to tell a refused update from a missing row).
+fn exists(conn: &rusqlite::Connection, id: &str) -> Result<bool> {
+    let found: Option<i64> = conn
+        .query_row("SELECT 1 FROM consultations WHERE id = ?1", [id], |r| {
+            r.get(0)
+        })
+        .optional()?;
+    Ok(found.is_some())
+}
+
 fn valid_state(s: &str) -> bool {
     !s.is_empty()
         && s.len() <= 64
@@ -166,16 +176,11 @@ impl Store {
             params![id, expected_state, new_state, ts(&at)],
         )?;
         if n == 0 {
-            let exists: Option<i64> = tx
-                .query_row("SELECT 1 FROM consultations WHERE id = ?1", [id], |r| {
-                    r.get(0)
-                })
-                .optional()?;
-            return Err(match exists {
-                Some(_) => StoreError::Conflict {
+            return Err(match exists(&tx, id)? {
+                true => StoreError::Conflict {
                     reason: "l'état de la consultation a changé entre-temps",
                 },
-                None => not_found(id),
+                false => not_found(id),
             });
         }
         let action = format!("consultation.{new_state}");
@@ -212,14 +217,9 @@ impl Store {
             params![id, ts(&at)],
         )?;
         if n == 0 {
-            let exists: Option<i64> = tx
-                .query_row("SELECT 1 FROM consultations WHERE id = ?1", [id], |r| {
-                    r.get(0)
-                })
-                .optional()?;
-            return match exists {
-                Some(_) => Ok(()),
-                None => Err(not_found(id)),
+            return match exists(&tx, id)? {
+                true => Ok(()),
+                false => Err(not_found(id)),
             };
         }
         append(
