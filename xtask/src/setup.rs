@@ -71,7 +71,8 @@ fn apt(packages: &[&str]) -> Result {
         sh::run(&mut c)
     };
     apt(&["update", "-qq"])?;
-    let mut args = vec!["install", "-y", "-qq", "--no-install-recommends"];
+    // With recommends, as verified on these machines (fonts and GL helpers for WebKitGTK).
+    let mut args = vec!["install", "-y", "-qq"];
     args.extend(missing);
     apt(&args)
 }
