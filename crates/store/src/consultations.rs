@@ -51,7 +51,7 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<ConsultationRow> {
     })
 }
 
-fn not_found(id: &str) -> StoreError {
+pub(crate) fn not_found(id: &str) -> StoreError {
     StoreError::NotFound {
         what: "consultation",
         id: id.to_string(),

@@ -34,6 +34,7 @@ pub mod consultations;
 pub mod db;
 pub mod drafts;
 pub mod error;
+pub mod hub;
 pub mod key;
 pub mod patients;
 pub mod site;
@@ -43,6 +44,7 @@ pub use audit::{Actor, AuditEntry, AuditEvent, AuditVerification, GENESIS_HASH};
 pub use consultations::ConsultationRow;
 pub use db::{Store, SCHEMA_VERSION};
 pub use error::{Result, StoreError};
+pub use hub::{CallEventRow, HubLinkRow};
 pub use key::{
     existing_key_from_keyring, key_from_keyring, key_from_passphrase, use_key_store, DbKey,
     KeyStoreKind, MIN_PASSPHRASE_CHARS,
