@@ -29,6 +29,7 @@ export default defineConfig({
     rollupOptions: {
       input: {
         index: resolve(here, "index.html"),
+        console: resolve(here, "console.html"),
       },
     },
   },

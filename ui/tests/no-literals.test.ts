@@ -4,11 +4,14 @@
 import { describe, expect, it } from "vitest";
 
 // Sources as text, through Vite (no Node API needed).
-const sources = import.meta.glob<string>(["../src/station/**/*.ts", "../src/lib/**/*.ts", "!../src/lib/i18n.ts"], {
-  query: "?raw",
-  import: "default",
-  eager: true,
-});
+const sources = import.meta.glob<string>(
+  ["../src/station/**/*.ts", "../src/console/**/*.ts", "!../src/console/dev/**", "../src/lib/**/*.ts", "!../src/lib/i18n.ts"],
+  {
+    query: "?raw",
+    import: "default",
+    eager: true,
+  },
+);
 const ALLOWED = new Set(["Escape", "Esc", "Enter", "ArrowDown", "ArrowUp", "Home", "End", "Tab", "Error"]);
 
 function stripComments(src: string): string {
