@@ -38,8 +38,10 @@ pub struct Config {
     pub key_store: KeyStoreChoice,
     /// Seconds without activity before the session locks.
     pub lock_after_seconds: u64,
-    /// Address of the hub this station talks to (none yet: the link comes later).
+    /// Address of the hub suggested at enrolment (`https://…`).
     pub hub_url: Option<String>,
+    /// Fingerprint of the hub's self-signed certificate suggested at enrolment.
+    pub hub_fingerprint: Option<String>,
 }
 
 impl Default for Config {
@@ -52,13 +54,15 @@ impl Default for Config {
             key_store: KeyStoreChoice::Platform,
             lock_after_seconds: 300,
             hub_url: None,
+            hub_fingerprint: None,
         }
     }
 }
 
 impl Config {
     /// Reads `$RELAIS_CONFIG`, else `<OS config dir>/station.toml` when present, then applies
-    /// the environment overrides `RELAIS_DATA_DIR`, `RELAIS_KEY_STORE`, `RELAIS_LOCK_AFTER_SECONDS`.
+    /// the environment overrides `RELAIS_DATA_DIR`, `RELAIS_KEY_STORE`, `RELAIS_LOCK_AFTER_SECONDS`,
+    /// `RELAIS_HUB_URL`, `RELAIS_HUB_FINGERPRINT`.
     pub fn load() -> Result<Self, ApiError> {
         let file = std::env::var_os("RELAIS_CONFIG")
             .map(PathBuf::from)
@@ -110,6 +114,12 @@ impl Config {
                     "RELAIS_KEY_STORE doit valoir platform, keyutils ou passphrase.",
                 )
             })?;
+        }
+        if let Some(url) = var("RELAIS_HUB_URL") {
+            self.hub_url = Some(url);
+        }
+        if let Some(fp) = var("RELAIS_HUB_FINGERPRINT") {
+            self.hub_fingerprint = Some(fp);
         }
         if let Some(s) = var("RELAIS_LOCK_AFTER_SECONDS") {
             self.lock_after_seconds = s.parse().map_err(|_| {

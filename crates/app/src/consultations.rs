@@ -6,6 +6,7 @@
 //! that was stored earlier, nor anything the caller sends beyond the answers themselves.
 use chrono::{Duration, Utc};
 use relais_core::error::FieldError;
+use relais_core::identity::Patient;
 use relais_core::lifecycle::{self, ConsultationState, Event, TransitionError};
 use relais_core::triage::{self, Assessment, Intake, Outcome, Question};
 use relais_store::{AuditEvent, ConsultationRow};
@@ -197,6 +198,15 @@ impl Station {
 
 /// A fresh triage of a stored consultation, with the patient's current birth date.
 fn reassess(ctx: &Ctx<'_>, row: &ConsultationRow) -> Result<Assessment, ApiError> {
+    Ok(fresh_triage(ctx, row)?.2)
+}
+
+/// The consultation's patient, its intake with the patient's current birth date, and a
+/// fresh triage of it.
+pub(crate) fn fresh_triage(
+    ctx: &Ctx<'_>,
+    row: &ConsultationRow,
+) -> Result<(Patient, Intake, Assessment), ApiError> {
     let stored: StoredIntake = serde_json::from_value(row.intake.clone())?;
     let patient = decode(
         &ctx.store
@@ -206,7 +216,8 @@ fn reassess(ctx: &Ctx<'_>, row: &ConsultationRow) -> Result<Assessment, ApiError
         birth_date: patient.birth_date,
         ..stored.intake
     };
-    Ok(triage::assess(&intake, ctx.today))
+    let assessment = triage::assess(&intake, ctx.today);
+    Ok((patient, intake, assessment))
 }
 
 /// The consultations of one patient, newest first.
@@ -248,7 +259,7 @@ fn state_code(state: ConsultationState) -> String {
         .unwrap_or_default()
 }
 
-fn parse_state(code: &str) -> Result<ConsultationState, ApiError> {
+pub(crate) fn parse_state(code: &str) -> Result<ConsultationState, ApiError> {
     Ok(serde_json::from_value(serde_json::Value::String(
         code.to_string(),
     ))?)

@@ -259,3 +259,33 @@ pub struct AuditTrail {
     /// First broken entry.
     pub first_broken: Option<i64>,
 }
+
+/// The station's link to its hub (`hub_status`, `enrol_station`).
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct HubStatus {
+    /// The station holds a credential of the hub.
+    pub enrolled: bool,
+    /// The hub's address (the configured suggestion when not enrolled).
+    pub url: Option<String>,
+    /// The pinned certificate fingerprint (idem).
+    pub fingerprint: Option<String>,
+    /// The station's name at the hub.
+    pub station_name: Option<String>,
+    /// When the station enrolled.
+    pub enrolled_at: Option<DateTime<Utc>>,
+}
+
+/// Enrolment form.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct EnrolInput {
+    /// Hub address, `https://…`.
+    pub url: String,
+    /// SHA-256 fingerprint of the hub's certificate, as printed by the hub (colons allowed);
+    /// empty for a hub with a CA-signed certificate.
+    #[serde(default)]
+    pub fingerprint: Option<String>,
+    /// One-time enrolment code.
+    pub code: String,
+}

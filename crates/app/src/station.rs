@@ -72,6 +72,17 @@ impl Station {
         self.state.lock().unwrap_or_else(|p| p.into_inner())
     }
 
+    /// Runs `f` on the open store, whatever the session (system actions such as the
+    /// journal of a call that goes on while the screen is locked).
+    pub(crate) fn with_store<T>(
+        &self,
+        f: impl FnOnce(&Store, chrono::DateTime<chrono::Utc>) -> Result<T, StoreError>,
+    ) -> Result<T, ApiError> {
+        let st = self.state();
+        let store = st.store.as_ref().ok_or_else(storage_closed)?;
+        Ok(f(store, self.clock.now())?)
+    }
+
     /// The configuration in force.
     pub fn config(&self) -> &Config {
         &self.config
