@@ -4,8 +4,8 @@
 use std::sync::Arc;
 
 use relais_app::dto::{
-    AuditTrail, Consultation, IntakeInput, PatientRecord, PatientSummary, SetupInput, SignInInput,
-    Status, TodayItem,
+    AuditTrail, Consultation, EnrolInput, HubStatus, IntakeInput, PatientRecord, PatientSummary,
+    SetupInput, SignInInput, Status, TodayItem,
 };
 use relais_app::{ApiError, Station};
 use relais_core::error::FieldError;
@@ -188,6 +188,16 @@ async fn clear_draft(s: Shared<'_>, args: DraftArgs) -> Reply<()> {
     run(s, move |s| s.clear_draft(&args.kind)).await
 }
 
+#[tauri::command]
+async fn hub_status(s: Shared<'_>) -> Reply<HubStatus> {
+    run(s, |s| s.hub_status()).await
+}
+
+#[tauri::command]
+async fn enrol_station(s: Shared<'_>, args: EnrolInput) -> Reply<HubStatus> {
+    s.enrol(args).await
+}
+
 /// The first screen is on display (measured by the start-up benchmark).
 #[tauri::command]
 fn ui_ready() {
@@ -218,6 +228,8 @@ pub fn handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static 
         save_draft,
         load_draft,
         clear_draft,
+        hub_status,
+        enrol_station,
         ui_ready,
     ]
 }

@@ -12,7 +12,8 @@ pub enum Purpose {
     Test,
 }
 
-/// Build and run dependencies of the station (Tauri on WebKitGTK, SQLCipher on OpenSSL).
+/// Build and run dependencies of the station and the hub (Tauri on WebKitGTK, SQLCipher on
+/// OpenSSL, openh264 built with nasm, libopus built with cmake, cpal on ALSA).
 const RUN_PACKAGES: &[&str] = &[
     "build-essential",
     "pkg-config",
@@ -24,10 +25,27 @@ const RUN_PACKAGES: &[&str] = &[
     "libxdo-dev",
     "xvfb",
     "xauth",
+    "nasm",
+    "cmake",
+    "libasound2-dev",
 ];
 
-/// Test tools: WebKit's WebDriver, the kernel keyring tools.
-const TEST_PACKAGES: &[&str] = &["webkit2gtk-driver", "keyutils", "dbus"];
+/// Test tools: WebKit's WebDriver, the kernel keyring tools, Chromium as the GP, coturn, PulseAudio.
+const TEST_PACKAGES: &[&str] = &[
+    "webkit2gtk-driver",
+    "keyutils",
+    "dbus",
+    // The GP's browser in the end-to-end tests, and its WebDriver.
+    "chromium",
+    "chromium-driver",
+    // TURN relay, network namespaces and links cut on purpose.
+    "coturn",
+    "iproute2",
+    // Audio devices for the station in tests (null sinks).
+    "pulseaudio",
+    "pulseaudio-utils",
+    "libasound2-plugins",
+];
 
 /// Prepares the machine.
 pub fn run(purpose: Purpose) -> Result {
