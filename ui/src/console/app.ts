@@ -127,7 +127,7 @@ export class ConsoleApp {
     this.stateBar.hidden = screen.name === "call";
     this.stateBar.className = `state-bar state-bar--${screen.tone ?? "neutral"}`;
     this.stateText.textContent = t(screen.state);
-    const target = screen.root.querySelector<HTMLElement>("input, [data-autofocus]") ?? screen.root.querySelector<HTMLElement>("h1");
+    const target = screen.root.querySelector<HTMLElement>("[data-autofocus]") ?? screen.root.querySelector<HTMLElement>("h1");
     target?.focus({ preventScroll: true });
   }
 

@@ -19,7 +19,7 @@ export interface SigninOptions {
 export function signinScreen(o: SigninOptions): Screen {
   const email = labelled(
     t("console.signin.email"),
-    h("input", { type: "email", class: "input", autocomplete: "username", autocapitalize: "none", spellcheck: "false", required: true, testid: "login-email" }),
+    h("input", { type: "email", class: "input", autocomplete: "username", autocapitalize: "none", spellcheck: "false", required: true, testid: "login-email", "data-autofocus": true }),
   );
   const password = labelled(
     t("console.signin.password"),

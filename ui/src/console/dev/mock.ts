@@ -105,6 +105,28 @@ function stationStream(): MediaStream {
   return canvas.captureStream(5);
 }
 
+/** A still picture standing for the GP's own camera. */
+function selfStream(): MediaStream {
+  const canvas = document.createElement("canvas");
+  canvas.width = 640;
+  canvas.height = 360;
+  const g = canvas.getContext("2d")!;
+  const draw = () => {
+    g.fillStyle = "#dbeafe";
+    g.fillRect(0, 0, 640, 360);
+    g.fillStyle = "#1e3a8a";
+    g.beginPath();
+    g.arc(320, 150, 70, 0, Math.PI * 2);
+    g.fill();
+    g.beginPath();
+    g.ellipse(320, 380, 170, 150, 0, Math.PI, 0);
+    g.fill();
+  };
+  draw();
+  setInterval(draw, 500);
+  return canvas.captureStream(5);
+}
+
 class FakeChannel implements ChannelLike {
   label = "relais";
   readyState = "open";
@@ -183,10 +205,12 @@ function mockCallDeps(scene: string): Partial<CallDeps> {
       return pc as unknown as PeerLike;
     },
     getUserMedia: async (c) => {
+      // Headless browsers under virtual time may never answer: fall back to a picture.
+      const fallback = new Promise<MediaStream>((r) => setTimeout(() => r(selfStream()), 800));
       try {
-        return await navigator.mediaDevices.getUserMedia(c);
+        return await Promise.race([navigator.mediaDevices.getUserMedia(c), fallback]);
       } catch {
-        return stationStream();
+        return selfStream();
       }
     },
   };
