@@ -12,6 +12,8 @@ use fantoccini::{Client, ClientBuilder, Locator};
 use serde_json::{json, Value};
 use tokio::process::{Child, Command};
 
+pub mod gp;
+
 /// The passphrase of the test stations' encrypted record.
 pub const PASSPHRASE: &str = "phrase secrète du poste de test";
 
@@ -30,7 +32,8 @@ pub fn station_binary() -> PathBuf {
         })
 }
 
-fn free_port() -> Result<u16> {
+/// A free TCP port on 127.0.0.1.
+pub fn free_port() -> Result<u16> {
     Ok(TcpListener::bind("127.0.0.1:0")?.local_addr()?.port())
 }
 
@@ -206,7 +209,7 @@ impl Drop for Station {
 }
 
 /// The processes under `root` (children first found, then theirs), read from /proc.
-fn descendants(root: u32) -> Vec<u32> {
+pub(crate) fn descendants(root: u32) -> Vec<u32> {
     let parents: Vec<(u32, u32)> = std::fs::read_dir("/proc")
         .into_iter()
         .flatten()
@@ -233,8 +236,8 @@ fn descendants(root: u32) -> Vec<u32> {
     out
 }
 
-/// Polls `GET /status` until the driver (and WebKitWebDriver behind it) says it is ready.
-async fn wait_for_driver(url: &str) -> Result {
+/// Polls `GET /status` until a WebDriver server says it is ready.
+pub(crate) async fn wait_for_driver(url: &str) -> Result {
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
     let addr: std::net::SocketAddr = url.trim_start_matches("http://").parse()?;
     for _ in 0..300 {

@@ -109,7 +109,10 @@ impl Station {
         let request = self.with_session(|ctx| {
             let row = ctx.store.get_consultation(consultation_id)?;
             let state = crate::consultations::parse_state(&row.state)?;
-            if !matches!(state, ConsultationState::Requested | ConsultationState::InCall) {
+            if !matches!(
+                state,
+                ConsultationState::Requested | ConsultationState::InCall
+            ) {
                 return Err(ApiError::new(
                     "NOT_REQUESTED",
                     "Cette consultation n’est pas en attente d’un médecin.",
