@@ -242,3 +242,22 @@ pub struct ConsultationStatus {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gp_name: Option<String>,
 }
+
+/// One entry of a consultation's audit trail (`GET /api/consultations/{id}/events`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ConsultationEvent {
+    /// Position in the hub's whole audit chain.
+    pub seq: i64,
+    /// When it happened.
+    pub at: DateTime<Utc>,
+    /// `account`, `station`, `system` or `anonymous`.
+    pub actor_kind: String,
+    /// Id of the account or station.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub actor_id: Option<String>,
+    /// Stable action code, e.g. `consultation.accept`, `signal.incident`, `signal.hangup`.
+    pub action: String,
+    /// Ids and codes (for an incident: `kind=… detail=…`); never health data.
+    pub detail: String,
+}

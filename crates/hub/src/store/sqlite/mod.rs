@@ -1,0 +1,164 @@
+//! SQLCipher backend of the repository traits.
+
+use std::path::{Path, PathBuf};
+use std::sync::{Mutex, MutexGuard};
+use std::time::Duration;
+
+use chrono::{DateTime, SecondsFormat, Utc};
+use rusqlite::{Connection, OptionalExtension};
+
+use crate::error::HubError;
+use crate::fsutil::create_private_dir;
+use crate::store::key::pragma_key_sql;
+use crate::store::Result;
+
+mod accounts;
+mod audit;
+mod consultations;
+mod stations;
+
+/// Schema steps; step `i` brings the schema from version `i` to `i + 1`. Append only.
+const MIGRATIONS: &[&str] = &[include_str!("../schema/v1.sql")];
+
+/// Schema version written by this code.
+pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
+
+/// The hub database: one SQLCipher connection behind a mutex.
+pub struct SqliteRepo {
+    conn: Mutex<Connection>,
+    path: PathBuf,
+}
+
+impl std::fmt::Debug for SqliteRepo {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SqliteRepo")
+            .field("path", &self.path)
+            .finish()
+    }
+}
+
+impl SqliteRepo {
+    /// Opens (or creates) the encrypted database at `path` and migrates it.
+    ///
+    /// `PRAGMA key`, a real read ([`HubError::WrongKey`] on a wrong key), refusal of a plain
+    /// SQLite, WAL, `synchronous=FULL`, foreign keys, busy timeout, migrations.
+    pub fn open(path: &Path, key: &[u8; 32]) -> Result<SqliteRepo> {
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            create_private_dir(dir)?;
+        }
+        if !path.exists() {
+            crate::fsutil::write_private_new(path, b"")?;
+        }
+        let conn = Connection::open(path)?;
+        conn.execute_batch(&pragma_key_sql(key))?;
+        conn.execute_batch("PRAGMA cipher_log_level = NONE;")?;
+        let cipher: Option<String> = conn
+            .query_row("PRAGMA cipher_version", [], |r| r.get(0))
+            .optional()?;
+        if cipher.is_none() {
+            return Err(HubError::EncryptionUnavailable);
+        }
+        if conn
+            .query_row("SELECT count(*) FROM sqlite_master", [], |r| {
+                r.get::<_, i64>(0)
+            })
+            .is_err()
+        {
+            return Err(HubError::WrongKey);
+        }
+        conn.busy_timeout(Duration::from_secs(5))?;
+        let mode: String =
+            conn.pragma_update_and_check(None, "journal_mode", "WAL", |r| r.get(0))?;
+        if !mode.eq_ignore_ascii_case("wal") {
+            return Err(HubError::Corrupt("mode de journal WAL refusé"));
+        }
+        conn.pragma_update(None, "synchronous", "FULL")?;
+        conn.pragma_update(None, "foreign_keys", "ON")?;
+        let repo = SqliteRepo {
+            conn: Mutex::new(conn),
+            path: path.to_path_buf(),
+        };
+        repo.migrate()?;
+        Ok(repo)
+    }
+
+    fn migrate(&self) -> Result<()> {
+        let mut conn = self.lock();
+        for (i, sql) in MIGRATIONS.iter().enumerate() {
+            let target = i as i64 + 1;
+            let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+            let current: i64 = tx.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+            if current > SCHEMA_VERSION {
+                return Err(HubError::Corrupt("schéma plus récent que ce hub"));
+            }
+            if current >= target {
+                continue;
+            }
+            tx.execute_batch(sql)?;
+            tx.pragma_update(None, "user_version", target)?;
+            tx.commit()?;
+        }
+        Ok(())
+    }
+
+    /// The connection; a panic while holding it does not make it unusable.
+    fn lock(&self) -> MutexGuard<'_, Connection> {
+        self.conn.lock().unwrap_or_else(|p| p.into_inner())
+    }
+}
+
+/// Canonical text form of a timestamp: RFC 3339, UTC, microseconds, `Z`.
+pub(crate) fn ts(at: &DateTime<Utc>) -> String {
+    at.to_rfc3339_opts(SecondsFormat::Micros, true)
+}
+
+/// Parses a timestamp written by [`ts`].
+pub(crate) fn parse_ts(s: &str) -> rusqlite::Result<DateTime<Utc>> {
+    DateTime::parse_from_rfc3339(s)
+        .map(|d| d.with_timezone(&Utc))
+        .map_err(|e| conversion(Box::new(e)))
+}
+
+/// Parses an optional timestamp.
+pub(crate) fn parse_opt_ts(s: Option<String>) -> rusqlite::Result<Option<DateTime<Utc>>> {
+    s.map(|s| parse_ts(&s)).transpose()
+}
+
+/// Parses a JSON column into `T`.
+pub(crate) fn parse_json<T: serde::de::DeserializeOwned>(s: &str) -> rusqlite::Result<T> {
+    serde_json::from_str(s).map_err(|e| conversion(Box::new(e)))
+}
+
+/// JSON text of a value.
+pub(crate) fn to_json<T: serde::Serialize>(v: &T) -> Result<String> {
+    serde_json::to_string(v).map_err(|_| HubError::Corrupt("sérialisation JSON"))
+}
+
+fn conversion(e: Box<dyn std::error::Error + Send + Sync>) -> rusqlite::Error {
+    rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, e)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn opens_encrypted_and_refuses_a_wrong_key() {
+        let dir = tempfile::tempdir().expect("tmp");
+        let p = dir.path().join("hub.db");
+        let repo = SqliteRepo::open(&p, &[1; 32]).expect("open");
+        drop(repo);
+        let bytes = std::fs::read(&p).expect("read");
+        assert!(!bytes.starts_with(b"SQLite format 3"));
+        assert!(matches!(
+            SqliteRepo::open(&p, &[2; 32]),
+            Err(HubError::WrongKey)
+        ));
+        let repo = SqliteRepo::open(&p, &[1; 32]).expect("reopen");
+        let conn = repo.lock();
+        let sync: i64 = conn
+            .query_row("PRAGMA synchronous", [], |r| r.get(0))
+            .expect("sync");
+        assert_eq!(sync, 2);
+    }
+}
