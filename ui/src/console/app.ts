@@ -9,7 +9,7 @@ import { h, replace } from "../lib/dom";
 import { t } from "../lib/i18n";
 import type { CallDeps } from "./call";
 import { callScreen } from "./call-view";
-import { errorMessage, Hub, isHubError, Code } from "./hub";
+import { Hub, isHubError, Code } from "./hub";
 import type { Account, RoomTicket, WaitingConsultation } from "./protocol";
 import { signinScreen } from "./signin";
 import { screenRoot, type Screen } from "./ui";
@@ -68,14 +68,14 @@ export class ConsoleApp {
     } catch (e) {
       // Not signed in is the usual case; only other failures are worth a message.
       const quiet = isHubError(e) && (e.code === Code.NotSignedIn || e.status === 401);
-      this.showSignin(quiet ? null : errorMessage(e));
+      this.showSignin(null, quiet ? undefined : e);
     }
   }
 
-  showSignin(message: string | null = null): void {
+  showSignin(message: string | null = null, startError?: unknown): void {
     this.account = null;
     this.userText.textContent = "";
-    this.show(signinScreen({ hub: this.hub, message, onSignedIn: (a) => this.signedIn(a) }));
+    this.show(signinScreen({ hub: this.hub, message, startError, onSignedIn: (a) => this.signedIn(a) }));
   }
 
   showWaiting(): void {

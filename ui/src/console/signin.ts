@@ -9,11 +9,15 @@ import { Code, errorMessage, isHubError, type Hub } from "./hub";
 import type { Account } from "./protocol";
 import { alertPanel, labelled, screenRoot, type Screen } from "./ui";
 
+const LOGIN_CODES = new Set<string>([Code.BadCredentials, Code.BadTotp, Code.TotpReplayed, Code.RateLimited, Code.Network]);
+
 export interface SigninOptions {
   hub: Hub;
   onSignedIn(account: Account): void;
   /** A message to show first (signed out, session expired). */
   message?: string | null;
+  /** An error met before (the hub did not answer at start). */
+  startError?: unknown;
 }
 
 export function signinScreen(o: SigninOptions): Screen {
@@ -40,6 +44,7 @@ export function signinScreen(o: SigninOptions): Screen {
     t("console.signin.totpHint"),
   );
   const error = alertPanel("login-error");
+  if (o.startError) error.show(errorMessage(o.startError), isHubError(o.startError) ? o.startError.code : undefined, true);
   const info = h("p", { class: "notice-line", testid: "login-info", role: "status" }, o.message ?? "");
   info.hidden = !o.message;
   const submit = h("button", { type: "submit", class: "btn btn-primary btn-block btn-lg", testid: "login-submit" }, t("console.signin.submit"));
@@ -76,7 +81,7 @@ export function signinScreen(o: SigninOptions): Screen {
       const account = await o.hub.login({ email: email.input.value.trim(), password: password.input.value, totp: totp.input.value });
       o.onSignedIn(account);
     } catch (e) {
-      error.show(errorMessage(e), isHubError(e) ? e.code : undefined);
+      error.show(errorMessage(e), isHubError(e) ? e.code : undefined, !(isHubError(e) && LOGIN_CODES.has(e.code)));
       const code = isHubError(e) ? e.code : "";
       if (code === Code.BadTotp || code === Code.TotpReplayed) {
         totp.input.value = "";

@@ -2,7 +2,7 @@
  * Console building blocks: the screen contract, labelled fields, an alert panel, icons.
  */
 import { h, nextId, type Child } from "../lib/dom";
-import type { MessageKey } from "../lib/i18n";
+import { t, type MessageKey } from "../lib/i18n";
 
 export type Tone = "neutral" | "ok" | "attention" | "danger";
 
@@ -49,8 +49,10 @@ export function alertPanel(testid: string, tone: "danger" | "attention" = "dange
   const el = h("div", { class: `alert alert--${tone}`, role: "alert", testid, hidden: true });
   return {
     el,
-    show(message: string | null, code?: string) {
+    /** `showCode`: add the technical code under the message (for unexpected errors). */
+    show(message: string | null, code?: string, showCode = false) {
       el.textContent = message ?? "";
+      if (message && code && showCode) el.appendChild(h("span", { class: "alert-code" }, t("common.errorCode", { code })));
       if (code) el.dataset.code = code;
       else delete el.dataset.code;
       el.hidden = !message;

@@ -116,3 +116,14 @@ describe("sign-in", () => {
     expect(byTestId("login-info")!.textContent).toBe(t("console.signin.signedOut"));
   });
 });
+
+describe("start without a hub", () => {
+  it("shows why, with the technical code", async () => {
+    await start(() => new Response("<html>Not found</html>", { status: 404 }));
+    const err = byTestId("login-error")!;
+    expect(err.hidden).toBe(false);
+    expect(err.textContent).toContain(t("console.error.unknown"));
+    expect(err.textContent).toContain(t("common.errorCode", { code: "HTTP_404" }));
+    expect(byTestId("login-email")).not.toBeNull();
+  });
+});
