@@ -45,7 +45,7 @@ fn encoder_config(bitrate_bps: u32, fps: u32) -> EncoderConfig {
         .usage_type(UsageType::CameraVideoRealTime)
         .profile(Profile::Baseline)
         .level(Level::Level_3_1)
-        .skip_frames(true)
+        .skip_frames(false)
         // A keyframe every 4 s at most, so a lost PLI is not fatal.
         .intra_frame_period(IntraFramePeriod::from_num_frames(fps.saturating_mul(4)))
 }

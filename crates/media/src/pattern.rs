@@ -29,45 +29,49 @@ pub fn paint(frame: &mut VideoFrame, counter: u16, millis: u16) {
     let code_rows = (2 * b).min(h);
     let t = usize::from(counter);
     let (y_plane, u_plane, v_plane) = frame.planes_mut();
-    for y in 0..h {
-        let row = &mut y_plane[y * w..(y + 1) * w];
-        if y < code_rows {
-            let value = if y < b { counter } else { millis };
-            for (x, px) in row.iter_mut().enumerate() {
-                let block = x / b.max(1);
-                *px = if block < BITS as usize && (value >> (15 - block)) & 1 == 1 {
-                    WHITE_Y
-                } else {
-                    BLACK_Y
-                };
+    // Code rows: one row per value, copied down the block height.
+    for (row_index, value) in [counter, millis].into_iter().enumerate() {
+        let rows = (row_index * b).min(code_rows)..((row_index + 1) * b).min(code_rows);
+        let Some(first) = rows.clone().next() else {
+            continue;
+        };
+        let row = &mut y_plane[first * w..(first + 1) * w];
+        row.fill(BLACK_Y);
+        for bit in 0..BITS as usize {
+            if (value >> (15 - bit)) & 1 == 1 && (bit + 1) * b <= w {
+                row[bit * b..(bit + 1) * b].fill(WHITE_Y);
             }
-        } else {
-            // A diagonal checker moving right and down, with a horizontal gradient.
-            let yy = y + t * 2;
-            for (x, px) in row.iter_mut().enumerate() {
-                let xx = x + t * 4;
-                let checker = ((xx / 24) + (yy / 24)) % 2;
-                let gradient = (x * 80) / w.max(1);
-                *px = (40 + checker * 100 + gradient + ((xx ^ yy) & 15)) as u8;
-            }
+        }
+        for y in rows.skip(1) {
+            y_plane.copy_within(first * w..(first + 1) * w, y * w);
         }
     }
+    // Below: a checker moving right and down over a horizontal gradient, with fine texture.
+    // Two templates (the two checker phases), each row is a copy of one of them.
+    let shift = (t * 4) % 48;
+    let template = |phase: usize| -> Vec<u8> {
+        (0..w)
+            .map(|x| {
+                let xx = x + shift;
+                let checker = ((xx / 24) + phase) % 2;
+                let gradient = (x * 80) / w.max(1);
+                (40 + checker * 100 + gradient + ((xx * 7) & 15)) as u8
+            })
+            .collect()
+    };
+    let templates = [template(0), template(1)];
+    for y in code_rows..h {
+        let phase = ((y + t * 2) / 24) % 2;
+        y_plane[y * w..(y + 1) * w].copy_from_slice(&templates[phase]);
+    }
     let (cw, ch) = (w / 2, h / 2);
-    let chroma_code_rows = code_rows.div_ceil(2);
-    for y in 0..ch {
-        let (u_row, v_row) = (
-            &mut u_plane[y * cw..(y + 1) * cw],
-            &mut v_plane[y * cw..(y + 1) * cw],
-        );
-        if y < chroma_code_rows {
-            u_row.fill(NEUTRAL_C);
-            v_row.fill(NEUTRAL_C);
-        } else {
-            for x in 0..cw {
-                u_row[x] = (96 + ((x + t) % 64)) as u8;
-                v_row[x] = (96 + ((y + t) % 64)) as u8;
-            }
-        }
+    let chroma_code_rows = code_rows.div_ceil(2).min(ch);
+    u_plane[..chroma_code_rows * cw].fill(NEUTRAL_C);
+    v_plane[..chroma_code_rows * cw].fill(NEUTRAL_C);
+    let u_template: Vec<u8> = (0..cw).map(|x| (96 + ((x + t) % 64)) as u8).collect();
+    for y in chroma_code_rows..ch {
+        u_plane[y * cw..(y + 1) * cw].copy_from_slice(&u_template);
+        v_plane[y * cw..(y + 1) * cw].fill((96 + ((y + t) % 64)) as u8);
     }
 }
 
