@@ -1,9 +1,33 @@
 import { vi } from "vitest";
-import type { Consultation, PatientRecord, Status } from "../src/lib/api";
+import type { CallStatus, Consultation, PatientRecord, Status } from "../src/lib/api";
 import type { Ctx } from "../src/station/ui";
 
-export function fakeCtx(status: Status | null = null): Ctx & { go: ReturnType<typeof vi.fn> } {
-  return { status: () => status, go: vi.fn(), applyStatus: vi.fn() };
+export function fakeCtx(status: Status | null = null): Ctx & {
+  go: ReturnType<typeof vi.fn>;
+  refreshState: ReturnType<typeof vi.fn>;
+  keepAwake: ReturnType<typeof vi.fn>;
+} {
+  return { status: () => status, go: vi.fn(), applyStatus: vi.fn(), refreshState: vi.fn(), keepAwake: vi.fn() };
+}
+
+/** A call status of consultation c1 (connected with Dr Claire Martin unless told). */
+export function callStatus(over: Partial<CallStatus> = {}): CallStatus {
+  return {
+    consultationId: "c1",
+    state: "connected",
+    since: "2026-11-24T10:45:00+01:00",
+    gpName: "Dr Claire Martin",
+    muted: false,
+    cameraOn: true,
+    quality: { rttMs: 48, lossPercent: 0.5, level: "good" },
+    events: [
+      { at: "2026-11-24T10:42:10+01:00", kind: "REQUEST_SENT", message: "Demande envoyée au serveur Relais." },
+      { at: "2026-11-24T10:45:00+01:00", kind: "CONNECTED", message: "Communication établie avec le Dr Claire Martin." },
+    ],
+    chat: [],
+    error: null,
+    ...over,
+  };
 }
 
 export const byTestId = <T extends HTMLElement = HTMLElement>(id: string, root: ParentNode = document) =>

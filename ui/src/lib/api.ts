@@ -9,8 +9,9 @@
  * Listeners registered with {@link onApiError} see every error first: the app uses this to
  * show the lock screen on `SESSION_LOCKED` whatever screen made the call.
  */
-import { invoke } from "@tauri-apps/api/core";
-import { t } from "./i18n";
+import { Channel, invoke } from "@tauri-apps/api/core";
+import { listen } from "@tauri-apps/api/event";
+import { has, t } from "./i18n";
 
 // ---- Types of the contract -------------------------------------------------------------
 
@@ -141,6 +142,44 @@ export type IntakeInput = {
 /** Draft kinds: `"patient"` or `"intake:<patientId>"`. */
 export type DraftKind = "patient" | `intake:${string}`;
 
+// ---- Hub link and call -----------------------------------------------------------------
+
+export type HubStatus = {
+  enrolled: boolean;
+  /** The hub's address; the configured suggestion when not enrolled. */
+  url: string | null;
+  fingerprint: string | null;
+  stationName: string | null;
+  enrolledAt: string | null;
+};
+export type EnrolInput = { url: string; fingerprint: string; code: string };
+export type CallState = "sending" | "waitingGp" | "connecting" | "connected" | "reconnecting" | "ended" | "failed";
+export const CALL_STATES: readonly CallState[] = ["sending", "waitingGp", "connecting", "connected", "reconnecting", "ended", "failed"];
+/** One entry of the call's technical journal; `message` is French. */
+export type CallEvent = { at: string; kind: string; message: string };
+export type ChatLine = { from: "gp" | "station"; text: string; at: string };
+export type MediaDevice = { id: string; label: string };
+export type MediaDevices = { cameras: MediaDevice[]; microphones: MediaDevice[]; speakers: MediaDevice[] };
+export type QualityLevel = "good" | "fair" | "poor";
+export type CallQuality = { rttMs: number | null; lossPercent: number | null; level: QualityLevel | null };
+export type CallStatus = {
+  consultationId: string;
+  state: CallState;
+  /** When the state was entered (RFC 3339). */
+  since: string;
+  gpName: string | null;
+  muted: boolean;
+  cameraOn: boolean;
+  quality: CallQuality;
+  /** Oldest first. */
+  events: CallEvent[];
+  chat: ChatLine[];
+  /** Why the state is "failed". */
+  error: { code: string; message: string } | null;
+};
+/** Longest chat line the backend accepts. */
+export const CHAT_MAX = 1000;
+
 // ---- Errors ----------------------------------------------------------------------------
 
 /** The error every wrapper rejects with. */
@@ -167,7 +206,25 @@ export const Code = {
   IncompleteIntake: "INCOMPLETE_INTAKE",
   ConsentRequired: "CONSENT_REQUIRED",
   Forbidden: "FORBIDDEN",
+  HubNotEnrolled: "HUB_NOT_ENROLLED",
+  HubUnreachable: "HUB_UNREACHABLE",
+  HubCertificateMismatch: "HUB_CERTIFICATE_MISMATCH",
+  HubBadSetting: "HUB_BAD_SETTING",
+  HubProtocol: "HUB_PROTOCOL",
+  BadEnrolmentCode: "BAD_ENROLMENT_CODE",
+  RateLimited: "RATE_LIMITED",
+  CallInProgress: "CALL_IN_PROGRESS",
+  NotRequested: "NOT_REQUESTED",
 } as const;
+
+/**
+ * Our own French text for a code, when the catalogue has one (`error.<CODE>`): it says what
+ * to do next. Used when the backend sends no message, and by screens that prefer the advice.
+ */
+export function codeMessage(code: string): string | null {
+  const key = `error.${code}`;
+  return has(key) ? t(key) : null;
+}
 
 export function isApiError(e: unknown): e is ApiError {
   return (
@@ -204,7 +261,8 @@ export function normaliseError(e: unknown): ApiError {
     const raw = e as { code: string; message?: unknown; field?: unknown; fields?: unknown };
     const out: ApiError = {
       code: raw.code,
-      message: typeof raw.message === "string" && raw.message.trim() !== "" ? raw.message : t("error.unknown"),
+      message:
+        typeof raw.message === "string" && raw.message.trim() !== "" ? raw.message : (codeMessage(raw.code) ?? t("error.unknown")),
     };
     if (typeof raw.field === "string") out.field = raw.field;
     if (Array.isArray(raw.fields)) out.fields = raw.fields.filter(isFieldError);
@@ -275,5 +333,59 @@ export const api = {
   clearDraft: (kind: DraftKind) => call<null>("clear_draft", { kind }),
   /** The first screen is on display (start-up benchmark). */
   uiReady: () => call<null>("ui_ready"),
+
+  // -- Hub link and call
+  hubStatus: () => call<HubStatus>("hub_status"),
+  enrolStation: (input: EnrolInput) => call<HubStatus>("enrol_station", input),
+  startCall: (consultationId: string) => call<CallStatus>("start_call", { consultationId }),
+  callStatus: () => call<CallStatus | null>("call_status"),
+  callSetMuted: (muted: boolean) => call<CallStatus>("call_set_muted", { muted }),
+  callSetCamera: (on: boolean) => call<CallStatus>("call_set_camera", { on }),
+  callSendChat: (text: string) => call<CallStatus>("call_send_chat", { text }),
+  callHangUp: () => call<CallStatus>("call_hang_up"),
+  mediaDevices: () => call<MediaDevices>("media_devices"),
+  /**
+   * The GP's video: `onFrame` gets one JPEG image per frame until the call ends. Returns the
+   * channel (its `onmessage` can be replaced) once the backend accepted the subscription.
+   */
+  callVideo: async (onFrame: (jpeg: ArrayBuffer) => void): Promise<Channel<ArrayBuffer>> => {
+    const channel = new Channel<ArrayBuffer>();
+    channel.onmessage = (m) => {
+      const buf = toArrayBuffer(m);
+      if (buf) onFrame(buf);
+    };
+    await call<null>("call_video", { onFrame: channel });
+    return channel;
+  },
 };
 export type Api = typeof api;
+
+/** A raw channel message as an ArrayBuffer (a backend sending JSON bytes is tolerated). */
+function toArrayBuffer(m: unknown): ArrayBuffer | null {
+  if (m instanceof ArrayBuffer) return m;
+  if (ArrayBuffer.isView(m)) return m.buffer.slice(m.byteOffset, m.byteOffset + m.byteLength) as ArrayBuffer;
+  if (Array.isArray(m)) return new Uint8Array(m as number[]).buffer;
+  return null;
+}
+
+/**
+ * Follow the `call-status` event (every change of the call). Returns the function that stops
+ * listening; it may be called before the subscription is in place.
+ */
+export function onCallStatus(cb: (s: CallStatus) => void): () => void {
+  let stopped = false;
+  let unlisten: (() => void) | null = null;
+  listen<CallStatus>("call-status", (ev) => {
+    if (!stopped) cb(ev.payload);
+  })
+    .then((fn) => {
+      if (stopped) fn();
+      else unlisten = fn;
+    })
+    .catch(() => undefined);
+  return () => {
+    stopped = true;
+    unlisten?.();
+    unlisten = null;
+  };
+}
