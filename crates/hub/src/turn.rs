@@ -67,16 +67,18 @@ mod tests {
 
     #[test]
     fn turn_servers_get_credentials_and_stun_ones_do_not() {
-        let mut config = Config::default();
-        config.turn_secret = Some("s".into());
-        config.ice_servers = vec![
-            IceServerConfig {
-                urls: vec!["stun:127.0.0.1:3478".into()],
-            },
-            IceServerConfig {
-                urls: vec!["turn:127.0.0.1:3478?transport=udp".into()],
-            },
-        ];
+        let config = Config {
+            turn_secret: Some("s".into()),
+            ice_servers: vec![
+                IceServerConfig {
+                    urls: vec!["stun:127.0.0.1:3478".into()],
+                },
+                IceServerConfig {
+                    urls: vec!["turn:127.0.0.1:3478?transport=udp".into()],
+                },
+            ],
+            ..Config::default()
+        };
         let now = Utc.timestamp_opt(1_700_000_000, 0).single().expect("t");
         let s = ice_servers(&config, "room-1", now);
         assert_eq!(s[0].username, None);

@@ -12,7 +12,9 @@ async fn sign_in_with_password_and_totp_then_me_then_logout() {
     let th = hub().await;
     let gp = th.account("Dr.Martin@relais.test", Role::Gp).await;
     let client = th.client();
-    let res = th.login(&client, "dr.martin@relais.test", &gp.totp_secret).await;
+    let res = th
+        .login(&client, "dr.martin@relais.test", &gp.totp_secret)
+        .await;
     assert_eq!(res.status(), StatusCode::OK);
     let cookie = res
         .headers()
@@ -20,7 +22,13 @@ async fn sign_in_with_password_and_totp_then_me_then_logout() {
         .and_then(|v| v.to_str().ok())
         .expect("cookie")
         .to_string();
-    for attr in ["relais_session=", "HttpOnly", "Secure", "SameSite=Strict", "Path=/"] {
+    for attr in [
+        "relais_session=",
+        "HttpOnly",
+        "Secure",
+        "SameSite=Strict",
+        "Path=/",
+    ] {
         assert!(cookie.contains(attr), "{cookie}");
     }
     let me: Account = client
@@ -33,7 +41,11 @@ async fn sign_in_with_password_and_totp_then_me_then_logout() {
         .expect("account");
     assert_eq!(me.email, "dr.martin@relais.test");
     assert_eq!(me.role, Role::Gp);
-    let res = client.post(th.url("/api/logout")).send().await.expect("logout");
+    let res = client
+        .post(th.url("/api/logout"))
+        .send()
+        .await
+        .expect("logout");
     assert_eq!(res.status(), StatusCode::NO_CONTENT);
     let res = client.get(th.url("/api/me")).send().await.expect("me");
     assert_eq!(error_code(res).await, (401, "NOT_SIGNED_IN".into()));
@@ -63,9 +75,13 @@ async fn wrong_password_unknown_email_wrong_and_replayed_totp() {
             .send()
     };
     th.advance(30);
-    let res = login("gp@relais.test", "pas le bon mot de passe", th.totp(&gp.totp_secret))
-        .await
-        .expect("send");
+    let res = login(
+        "gp@relais.test",
+        "pas le bon mot de passe",
+        th.totp(&gp.totp_secret),
+    )
+    .await
+    .expect("send");
     assert_eq!(error_code(res).await, (401, "BAD_CREDENTIALS".into()));
     let res = login("personne@relais.test", PASSWORD, th.totp(&gp.totp_secret))
         .await
@@ -76,17 +92,25 @@ async fn wrong_password_unknown_email_wrong_and_replayed_totp() {
         .expect("send");
     let (status, code) = error_code(res).await;
     // One chance in a million that 000000 is the right code.
-    assert!(status == 401 && code == "BAD_TOTP" || status == 200, "{code}");
+    assert!(
+        status == 401 && code == "BAD_TOTP" || status == 200,
+        "{code}"
+    );
     th.advance(30);
     let code = th.totp(&gp.totp_secret);
-    let res = login("gp@relais.test", PASSWORD, code.clone()).await.expect("send");
+    let res = login("gp@relais.test", PASSWORD, code.clone())
+        .await
+        .expect("send");
     assert_eq!(res.status(), StatusCode::OK);
     let res = login("gp@relais.test", PASSWORD, code).await.expect("send");
     assert_eq!(error_code(res).await, (401, "TOTP_REPLAYED".into()));
     // The code of the previous step (still inside the window) is refused too.
-    let previous = relais_hub::totp::code_at(&gp.totp_secret, th.now() - chrono::Duration::seconds(30))
-        .expect("code");
-    let res = login("gp@relais.test", PASSWORD, previous).await.expect("send");
+    let previous =
+        relais_hub::totp::code_at(&gp.totp_secret, th.now() - chrono::Duration::seconds(30))
+            .expect("code");
+    let res = login("gp@relais.test", PASSWORD, previous)
+        .await
+        .expect("send");
     assert_eq!(error_code(res).await, (401, "TOTP_REPLAYED".into()));
     let failures = th
         .hub
@@ -132,7 +156,12 @@ async fn sessions_expire_when_idle_and_after_their_lifetime() {
     let (client, _, _) = th.gp("gp@relais.test").await;
     th.advance(119);
     assert_eq!(
-        client.get(th.url("/api/me")).send().await.expect("me").status(),
+        client
+            .get(th.url("/api/me"))
+            .send()
+            .await
+            .expect("me")
+            .status(),
         StatusCode::OK
     );
     th.advance(120);
@@ -144,7 +173,12 @@ async fn sessions_expire_when_idle_and_after_their_lifetime() {
     for _ in 0..5 {
         th.advance(100);
         assert_eq!(
-            client.get(th.url("/api/me")).send().await.expect("me").status(),
+            client
+                .get(th.url("/api/me"))
+                .send()
+                .await
+                .expect("me")
+                .status(),
             StatusCode::OK
         );
     }
@@ -159,8 +193,10 @@ async fn coordinator_creates_accounts_and_a_gp_is_forbidden() {
     let coord = th.coordinator("coord@relais.test").await;
     let res = coord
         .post(th.url("/api/admin/accounts"))
-        .json(&json!({"email": "new@relais.test", "name": "Dr Nouveau", "rpps": "10001234565",
-                      "password": "un-mot-de-passe-long", "role": "gp"}))
+        .json(
+            &json!({"email": "new@relais.test", "name": "Dr Nouveau", "rpps": "10001234565",
+                      "password": "un-mot-de-passe-long", "role": "gp"}),
+        )
         .send()
         .await
         .expect("create");
@@ -170,17 +206,30 @@ async fn coordinator_creates_accounts_and_a_gp_is_forbidden() {
     assert_eq!(created.totp_secret.len(), 32);
     let again = coord
         .post(th.url("/api/admin/accounts"))
-        .json(&json!({"email": "NEW@relais.test", "name": "X", "rpps": "10001234565",
-                      "password": "un-mot-de-passe-long", "role": "gp"}))
+        .json(
+            &json!({"email": "NEW@relais.test", "name": "X", "rpps": "10001234565",
+                      "password": "un-mot-de-passe-long", "role": "gp"}),
+        )
         .send()
         .await
         .expect("again");
     assert_eq!(error_code(again).await, (409, "EMAIL_TAKEN".into()));
     for (body, code) in [
-        (json!({"email": "a@r.t", "name": "A", "rpps": "10001234565", "password": "court", "role": "gp"}), "WEAK_PASSWORD"),
-        (json!({"email": "b@r.t", "name": "B", "rpps": "10001234566", "password": "un-mot-de-passe-long", "role": "gp"}), "BAD_RPPS"),
+        (
+            json!({"email": "a@r.t", "name": "A", "rpps": "10001234565", "password": "court", "role": "gp"}),
+            "WEAK_PASSWORD",
+        ),
+        (
+            json!({"email": "b@r.t", "name": "B", "rpps": "10001234566", "password": "un-mot-de-passe-long", "role": "gp"}),
+            "BAD_RPPS",
+        ),
     ] {
-        let res = coord.post(th.url("/api/admin/accounts")).json(&body).send().await.expect("send");
+        let res = coord
+            .post(th.url("/api/admin/accounts"))
+            .json(&body)
+            .send()
+            .await
+            .expect("send");
         assert_eq!(error_code(res).await, (422, code.into()));
     }
     let unknown_field = coord
@@ -207,7 +256,11 @@ async fn coordinator_creates_accounts_and_a_gp_is_forbidden() {
         assert_eq!(error_code(res.expect("send")).await, (403, "FORBIDDEN".into()));
     }
     // And a coordinator is not a GP.
-    let res = coord.get(th.url("/api/consultations/waiting")).send().await.expect("send");
+    let res = coord
+        .get(th.url("/api/consultations/waiting"))
+        .send()
+        .await
+        .expect("send");
     assert_eq!(error_code(res).await, (403, "FORBIDDEN".into()));
 }
 

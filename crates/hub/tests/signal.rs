@@ -45,17 +45,31 @@ async fn call() -> Call {
 
 /// Both sides connected; returns (station socket, its rejoin token, gp socket, its rejoin token).
 async fn connected(c: &Call) -> (Ws, String, Ws, String) {
-    let mut s = c.th.connect(&c.station.join_token, None).await.expect("station ws");
-    let Signal::Welcome { side, peer_present, rejoin_token: s_rejoin, .. } = recv(&mut s).await else {
+    let mut s =
+        c.th.connect(&c.station.join_token, None)
+            .await
+            .expect("station ws");
+    let Signal::Welcome {
+        side,
+        peer_present,
+        rejoin_token: s_rejoin,
+        ..
+    } = recv(&mut s).await
+    else {
         panic!("welcome expected");
     };
     assert_eq!((side, peer_present), (Side::Station, false));
-    let mut g = c
-        .th
-        .connect(&c.gp.join_token, Some(&c.gp_cookie))
-        .await
-        .expect("gp ws");
-    let Signal::Welcome { side, peer_present, rejoin_token: g_rejoin, .. } = recv(&mut g).await else {
+    let mut g =
+        c.th.connect(&c.gp.join_token, Some(&c.gp_cookie))
+            .await
+            .expect("gp ws");
+    let Signal::Welcome {
+        side,
+        peer_present,
+        rejoin_token: g_rejoin,
+        ..
+    } = recv(&mut g).await
+    else {
         panic!("welcome expected");
     };
     assert_eq!((side, peer_present), (Side::Gp, true));
@@ -72,9 +86,15 @@ fn offer() -> Signal {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn join_tokens_are_one_time_and_bound_to_their_side() {
     let c = call().await;
-    assert_eq!(c.th.refused("inconnu", None).await, (401, "TOKEN_INVALID".into()));
+    assert_eq!(
+        c.th.refused("inconnu", None).await,
+        (401, "TOKEN_INVALID".into())
+    );
     // A GP token without a session, or with another GP's session.
-    assert_eq!(c.th.refused(&c.gp.join_token, None).await, (401, "NOT_SIGNED_IN".into()));
+    assert_eq!(
+        c.th.refused(&c.gp.join_token, None).await,
+        (401, "NOT_SIGNED_IN".into())
+    );
     let (_, other_cookie, _) = c.th.gp("autre@relais.test").await;
     assert_eq!(
         c.th.refused(&c.gp.join_token, Some(&other_cookie)).await,
@@ -82,12 +102,16 @@ async fn join_tokens_are_one_time_and_bound_to_their_side() {
     );
     // The station's token used by a GP's browser.
     assert_eq!(
-        c.th.refused(&c.station.join_token, Some(&c.gp_cookie)).await,
+        c.th.refused(&c.station.join_token, Some(&c.gp_cookie))
+            .await,
         (403, "FORBIDDEN".into())
     );
     // Refusals did not use the tokens up: their owners still join, once.
     let (_s, _, _g, _) = connected(&c).await;
-    assert_eq!(c.th.refused(&c.station.join_token, None).await, (401, "TOKEN_USED".into()));
+    assert_eq!(
+        c.th.refused(&c.station.join_token, None).await,
+        (401, "TOKEN_USED".into())
+    );
     assert_eq!(
         c.th.refused(&c.gp.join_token, Some(&c.gp_cookie)).await,
         (401, "TOKEN_USED".into())
@@ -100,7 +124,9 @@ async fn offer_answer_candidates_and_restart_are_relayed_by_side() {
     let (mut s, _, mut g, _) = connected(&c).await;
     send(&mut s, &offer()).await;
     assert_eq!(recv(&mut g).await, offer());
-    let answer = Signal::Answer { sdp: "v=0\r\n".into() };
+    let answer = Signal::Answer {
+        sdp: "v=0\r\n".into(),
+    };
     send(&mut g, &answer).await;
     assert_eq!(recv(&mut s).await, answer);
     let cand = Signal::Candidate {
@@ -141,7 +167,12 @@ async fn a_dropped_side_rejoins_with_its_rejoin_token() {
     drop(s);
     assert_eq!(recv(&mut g).await, Signal::PeerLeft);
     let mut s = c.th.connect(&s_rejoin, None).await.expect("rejoin");
-    let Signal::Welcome { peer_present, rejoin_token, .. } = recv(&mut s).await else {
+    let Signal::Welcome {
+        peer_present,
+        rejoin_token,
+        ..
+    } = recv(&mut s).await
+    else {
         panic!("welcome expected");
     };
     assert!(peer_present);
@@ -149,7 +180,10 @@ async fn a_dropped_side_rejoins_with_its_rejoin_token() {
     assert_eq!(recv(&mut g).await, Signal::PeerJoined);
     send(&mut s, &offer()).await;
     assert_eq!(recv(&mut g).await, offer());
-    assert_eq!(c.th.refused(&s_rejoin, None).await, (401, "TOKEN_USED".into()));
+    assert_eq!(
+        c.th.refused(&s_rejoin, None).await,
+        (401, "TOKEN_USED".into())
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -157,21 +191,40 @@ async fn malformed_oversized_unknown_version_and_binary_frames_close_only_that_s
     let c = call().await;
     let (mut s, mut s_rejoin, mut g, _) = connected(&c).await;
     let bad: [(Message, u16, &str); 4] = [
-        (Message::Text("{pas du json".into()), 1008, "SIGNAL_MALFORMED"),
         (
-            Message::Text(format!("{{\"v\":1,\"type\":\"offer\",\"sdp\":\"{}\"}}", "a".repeat(70 * 1024)).into()),
+            Message::Text("{pas du json".into()),
+            1008,
+            "SIGNAL_MALFORMED",
+        ),
+        (
+            Message::Text(
+                format!(
+                    "{{\"v\":1,\"type\":\"offer\",\"sdp\":\"{}\"}}",
+                    "a".repeat(70 * 1024)
+                )
+                .into(),
+            ),
             1009,
             "SIGNAL_TOO_BIG",
         ),
-        (Message::Text("{\"v\":2,\"type\":\"hangup\"}".into()), 1008, "SIGNAL_VERSION"),
-        (Message::Binary(vec![1, 2, 3].into()), 1008, "SIGNAL_MALFORMED"),
+        (
+            Message::Text("{\"v\":2,\"type\":\"hangup\"}".into()),
+            1008,
+            "SIGNAL_VERSION",
+        ),
+        (
+            Message::Binary(vec![1, 2, 3].into()),
+            1008,
+            "SIGNAL_MALFORMED",
+        ),
     ];
     for (frame, close, code) in bad {
         s.send(frame).await.expect("send");
         let (got, seen) = closed(&mut s).await;
         assert_eq!(got, Some(close), "{code}");
         assert!(
-            seen.iter().any(|m| matches!(m, Signal::Error { code: c, .. } if c == code)),
+            seen.iter()
+                .any(|m| matches!(m, Signal::Error { code: c, .. } if c == code)),
             "{code}: {seen:?}"
         );
         assert_eq!(recv(&mut g).await, Signal::PeerLeft);
@@ -210,12 +263,18 @@ async fn hangup_ends_the_call_for_both_and_is_in_the_events() {
     let (code, seen) = closed(&mut g).await;
     assert_eq!(code, Some(1000));
     assert!(seen.contains(&Signal::Hangup));
-    assert_eq!(c.th.refused(&s_rejoin, None).await, (409, "CONSULTATION_ENDED".into()));
+    assert_eq!(
+        c.th.refused(&s_rejoin, None).await,
+        (409, "CONSULTATION_ENDED".into())
+    );
     // Give the sockets' tasks a moment to record their leaving.
     tokio::time::sleep(std::time::Duration::from_millis(200)).await;
     let events: Vec<ConsultationEvent> = c
         .gp_client
-        .get(c.th.url(&format!("/api/consultations/{}/events", c.gp.consultation_id)))
+        .get(c.th.url(&format!(
+            "/api/consultations/{}/events",
+            c.gp.consultation_id
+        )))
         .send()
         .await
         .expect("events")
@@ -233,7 +292,10 @@ async fn hangup_ends_the_call_for_both_and_is_in_the_events() {
     ] {
         assert!(actions.contains(&a), "{a} missing in {actions:?}");
     }
-    let incident = events.iter().find(|e| e.action == "signal.incident").expect("incident");
+    let incident = events
+        .iter()
+        .find(|e| e.action == "signal.incident")
+        .expect("incident");
     assert!(incident.detail.contains("kind=ICE_RESTART"));
     assert!(c.th.hub.admin().verify_audit().await.expect("verify"));
 }
@@ -264,14 +326,21 @@ async fn turn_credentials_are_hmac_sha1_of_expiry_and_room() {
         assert_eq!(expiry, c.th.now().timestamp() + 3600);
         let mut mac = Hmac::<sha1::Sha1>::new_from_slice("secret-partagé".as_bytes()).expect("key");
         mac.update(user.as_bytes());
-        let expected = base64::engine::general_purpose::STANDARD.encode(mac.finalize().into_bytes());
+        let expected =
+            base64::engine::general_purpose::STANDARD.encode(mac.finalize().into_bytes());
         assert_eq!(servers[1].credential.as_deref(), Some(expected.as_str()));
     };
     check(&c.station.ice_servers, &c.station.room_id);
     check(&c.gp.ice_servers, &c.gp.room_id);
     assert!(c.station.relay_only);
     let mut s = c.th.connect(&c.station.join_token, None).await.expect("ws");
-    let Signal::Welcome { ice_servers, relay_only, room_id, .. } = recv(&mut s).await else {
+    let Signal::Welcome {
+        ice_servers,
+        relay_only,
+        room_id,
+        ..
+    } = recv(&mut s).await
+    else {
         panic!("welcome expected");
     };
     assert!(relay_only);

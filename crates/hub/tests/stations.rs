@@ -31,7 +31,9 @@ async fn enrolment_code_is_one_time_and_expires_after_24_hours() {
             .send()
     };
     // Typed in lower case with spaces: the same code.
-    let res = enrol(code.code.to_lowercase().replace('-', " ")).await.expect("enrol");
+    let res = enrol(code.code.to_lowercase().replace('-', " "))
+        .await
+        .expect("enrol");
     assert_eq!(res.status(), StatusCode::OK);
     let cred: relais_protocol::api::StationCredential = res.json().await.expect("cred");
     assert_eq!(cred.station_name, "Pharmacie du Marché");
@@ -49,11 +51,15 @@ async fn enrolment_code_is_one_time_and_expires_after_24_hours() {
     assert_eq!(stations.len(), 1);
     assert_eq!(stations[0].id, cred.station_id);
 
-    let late = th.hub.admin().create_enrolment_code("Cabinet").await.expect("code");
+    let late = th
+        .hub
+        .admin()
+        .create_enrolment_code("Cabinet")
+        .await
+        .expect("code");
     th.advance(24 * 3600 + 1);
     let res = enrol(late.code).await.expect("late");
     assert_eq!(error_code(res).await, (401, "BAD_ENROLMENT_CODE".into()));
-
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -63,9 +69,15 @@ async fn revoked_station_is_refused_at_once_and_its_socket_closed() {
     let station = th.station("Poste").await;
     let ticket = th.consultation(&station, "local-1").await;
     let mut ws = th.connect(&ticket.join_token, None).await.expect("ws");
-    assert!(matches!(recv(&mut ws).await, relais_protocol::signal::Signal::Welcome { .. }));
+    assert!(matches!(
+        recv(&mut ws).await,
+        relais_protocol::signal::Signal::Welcome { .. }
+    ));
     let res = coord
-        .post(th.url(&format!("/api/admin/stations/{}/revoke", station.station_id)))
+        .post(th.url(&format!(
+            "/api/admin/stations/{}/revoke",
+            station.station_id
+        )))
         .send()
         .await
         .expect("revoke");
@@ -73,7 +85,9 @@ async fn revoked_station_is_refused_at_once_and_its_socket_closed() {
     let (code, seen) = closed(&mut ws).await;
     assert_eq!(code, Some(1008));
     assert!(seen.iter().any(|s| matches!(s, relais_protocol::signal::Signal::Error { code, .. } if code == "STATION_REVOKED")));
-    let res = th.request(&station, &request_body("local-2", &ok_intake(&th))).await;
+    let res = th
+        .request(&station, &request_body("local-2", &ok_intake(&th)))
+        .await;
     assert_eq!(error_code(res).await, (403, "STATION_REVOKED".into()));
     let res = th
         .client()
@@ -98,13 +112,27 @@ async fn hub_refuses_excluded_and_incomplete_intakes_with_the_core_codes() {
     let station = th.station("Poste").await;
     let adult = birth_years_ago(&th, 40);
     let cases = [
-        (intake(adult, "fièvre", true, false), "EXCLUDED_ABDOMINAL_PAIN"),
-        (intake(adult, "mal au ventre depuis hier", false, false), "EXCLUDED_ABDOMINAL_PAIN"),
-        (intake(birth_years_ago(&th, 1), "fièvre", false, false), "EXCLUDED_CHILD_UNDER_3"),
-        (json!({"birthDate": adult, "complaint": "toux"}), "INTAKE_INCOMPLETE"),
+        (
+            intake(adult, "fièvre", true, false),
+            "EXCLUDED_ABDOMINAL_PAIN",
+        ),
+        (
+            intake(adult, "mal au ventre depuis hier", false, false),
+            "EXCLUDED_ABDOMINAL_PAIN",
+        ),
+        (
+            intake(birth_years_ago(&th, 1), "fièvre", false, false),
+            "EXCLUDED_CHILD_UNDER_3",
+        ),
+        (
+            json!({"birthDate": adult, "complaint": "toux"}),
+            "INTAKE_INCOMPLETE",
+        ),
     ];
     for (i, (intake, code)) in cases.iter().enumerate() {
-        let res = th.request(&station, &request_body(&format!("x{i}"), intake)).await;
+        let res = th
+            .request(&station, &request_body(&format!("x{i}"), intake))
+            .await;
         assert_eq!(error_code(res).await, (422, code.to_string()), "case {i}");
     }
     let refusals: Vec<String> = th
@@ -120,7 +148,9 @@ async fn hub_refuses_excluded_and_incomplete_intakes_with_the_core_codes() {
     assert_eq!(refusals.len(), 4);
     assert!(refusals[2].contains("EXCLUDED_CHILD_UNDER_3"));
     // No health data in the trail: neither the complaint nor the patient's name.
-    assert!(refusals.iter().all(|d| !d.contains("ventre") && !d.contains("Durand")));
+    assert!(refusals
+        .iter()
+        .all(|d| !d.contains("ventre") && !d.contains("Durand")));
     let mut body = request_body("x9", &ok_intake(&th));
     body["intake"]["surprise"] = json!(1);
     let res = th.request(&station, &body).await;
@@ -139,13 +169,23 @@ async fn same_local_id_is_one_consultation_and_the_list_puts_priority_then_oldes
     assert_eq!(a.consultation_id, again.consultation_id);
     assert_ne!(a.join_token, again.join_token);
     th.advance(60);
-    let res = th.request(&station, &request_body("b", &intake(adult, "toux", false, true))).await;
+    let res = th
+        .request(
+            &station,
+            &request_body("b", &intake(adult, "toux", false, true)),
+        )
+        .await;
     let b: RoomTicket = res.json().await.expect("b");
     th.advance(60);
     let c = th.consultation(&station, "c").await;
     let elderly = birth_years_ago(&th, 80);
     th.advance(60);
-    let res = th.request(&station, &request_body("d", &intake(elderly, "toux", false, false))).await;
+    let res = th
+        .request(
+            &station,
+            &request_body("d", &intake(elderly, "toux", false, false)),
+        )
+        .await;
     let d: RoomTicket = res.json().await.expect("d");
     let list: Vec<WaitingConsultation> = gp
         .get(th.url("/api/consultations/waiting"))
@@ -158,8 +198,13 @@ async fn same_local_id_is_one_consultation_and_the_list_puts_priority_then_oldes
     let ids: Vec<&str> = list.iter().map(|w| w.id.as_str()).collect();
     assert_eq!(
         ids,
-        [&b.consultation_id, &d.consultation_id, &a.consultation_id, &c.consultation_id]
-            .map(String::as_str)
+        [
+            &b.consultation_id,
+            &d.consultation_id,
+            &a.consultation_id,
+            &c.consultation_id
+        ]
+        .map(String::as_str)
     );
     assert_eq!(list[0].station_name, "Poste");
     assert_eq!(list[1].age_years, 80);
@@ -204,7 +249,10 @@ async fn first_gp_accepts_second_gets_409_and_station_sees_the_gp() {
     assert_eq!(error_code(res).await, (404, "NOT_FOUND".into()));
     let res = th
         .client()
-        .post(th.url(&format!("/api/station/consultations/{}/cancel", t.consultation_id)))
+        .post(th.url(&format!(
+            "/api/station/consultations/{}/cancel",
+            t.consultation_id
+        )))
         .bearer_auth(&station.token)
         .send()
         .await
@@ -239,17 +287,26 @@ async fn station_cancels_a_waiting_consultation_and_gets_no_more_tickets() {
             .bearer_auth(&station.token)
             .send()
     };
-    let res = post(format!("/api/station/consultations/{}/ticket", t.consultation_id))
-        .await
-        .expect("ticket");
+    let res = post(format!(
+        "/api/station/consultations/{}/ticket",
+        t.consultation_id
+    ))
+    .await
+    .expect("ticket");
     assert_eq!(res.status(), StatusCode::OK);
-    let res = post(format!("/api/station/consultations/{}/cancel", t.consultation_id))
-        .await
-        .expect("cancel");
+    let res = post(format!(
+        "/api/station/consultations/{}/cancel",
+        t.consultation_id
+    ))
+    .await
+    .expect("cancel");
     assert_eq!(res.status(), StatusCode::NO_CONTENT);
-    let res = post(format!("/api/station/consultations/{}/ticket", t.consultation_id))
-        .await
-        .expect("ticket");
+    let res = post(format!(
+        "/api/station/consultations/{}/ticket",
+        t.consultation_id
+    ))
+    .await
+    .expect("ticket");
     assert_eq!(error_code(res).await, (409, "CONSULTATION_ENDED".into()));
     let (status, code) = th.refused(&t.join_token, None).await;
     assert_eq!((status, code.as_str()), (409, "CONSULTATION_ENDED"));

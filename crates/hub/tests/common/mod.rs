@@ -53,7 +53,9 @@ impl TestHub {
     pub fn tls(&self) -> rustls::ClientConfig {
         let mut roots = rustls::RootCertStore::empty();
         roots
-            .add(rustls::pki_types::CertificateDer::from(self.hub.cert_der().to_vec()))
+            .add(rustls::pki_types::CertificateDer::from(
+                self.hub.cert_der().to_vec(),
+            ))
             .expect("root");
         rustls::ClientConfig::builder_with_provider(Arc::new(
             rustls::crypto::ring::default_provider(),
@@ -100,7 +102,12 @@ impl TestHub {
     }
 
     /// Signs in (moving the clock one TOTP step first, so codes never collide).
-    pub async fn login(&self, client: &reqwest::Client, email: &str, secret: &str) -> reqwest::Response {
+    pub async fn login(
+        &self,
+        client: &reqwest::Client,
+        email: &str,
+        secret: &str,
+    ) -> reqwest::Response {
         self.advance(30);
         client
             .post(self.url("/api/login"))
@@ -160,7 +167,9 @@ impl TestHub {
 
     /// A waiting consultation and the station's ticket.
     pub async fn consultation(&self, station: &StationCredential, local_id: &str) -> RoomTicket {
-        let res = self.request(station, &request_body(local_id, &ok_intake(self))).await;
+        let res = self
+            .request(station, &request_body(local_id, &ok_intake(self)))
+            .await;
         assert_eq!(res.status(), StatusCode::OK, "{:?}", res.text().await);
         res.json().await.expect("ticket")
     }
@@ -178,7 +187,11 @@ impl TestHub {
         token: &str,
         cookie: Option<&str>,
     ) -> Result<Ws, tokio_tungstenite::tungstenite::Error> {
-        let mut req = self.hub.signal_url(token).into_client_request().expect("req");
+        let mut req = self
+            .hub
+            .signal_url(token)
+            .into_client_request()
+            .expect("req");
         if let Some(c) = cookie {
             req.headers_mut().insert(
                 "cookie",
@@ -241,7 +254,12 @@ pub fn intake(birth: NaiveDate, complaint: &str, abdominal: bool, priority: bool
 }
 
 pub fn ok_intake(th: &TestHub) -> Value {
-    intake(birth_years_ago(th, 40), "toux depuis trois jours", false, false)
+    intake(
+        birth_years_ago(th, 40),
+        "toux depuis trois jours",
+        false,
+        false,
+    )
 }
 
 pub fn request_body(local_id: &str, intake: &Value) -> Value {
@@ -253,7 +271,9 @@ pub fn request_body(local_id: &str, intake: &Value) -> Value {
 }
 
 pub async fn send(ws: &mut Ws, s: &Signal) {
-    ws.send(Message::Text(encode(s).into())).await.expect("send");
+    ws.send(Message::Text(encode(s).into()))
+        .await
+        .expect("send");
 }
 
 /// The next signaling message (5 s at most); panics on close.
