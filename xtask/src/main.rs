@@ -7,6 +7,7 @@
 //! - `bench [--release]`: start-up time and idle memory of the station, into `target/bench/results.json`.
 
 mod bench;
+mod demo_hub;
 mod setup;
 mod sh;
 mod xvfb;
@@ -55,7 +56,10 @@ pub fn build_station(release: bool) -> Result {
 fn run() -> Result {
     setup::run(setup::Purpose::Run)?;
     build_station(false)?;
-    let bin = sh::root().join("target/debug/relais-station");
+    sh::run(sh::cargo().args(["build", "-p", "relais-hub"]))?;
+    let root = sh::root();
+    let hub = demo_hub::DemoHub::start(&root.join("target/demo-hub"))?;
+    let bin = root.join("target/debug/relais-station");
     let _display =
         if std::env::var_os("DISPLAY").is_none() && std::env::var_os("WAYLAND_DISPLAY").is_none() {
             println!("Pas d'écran détecté : la station démarre dans un écran virtuel (Xvfb).");
@@ -64,7 +68,13 @@ fn run() -> Result {
             None
         };
     println!("Démarrage de la station Relais ({}).", bin.display());
-    sh::run(&mut sh::cmd(bin.to_string_lossy().as_ref()))
+    let result = sh::run(
+        sh::cmd(bin.to_string_lossy().as_ref())
+            .env("RELAIS_HUB_URL", &hub.url)
+            .env("RELAIS_HUB_FINGERPRINT", &hub.fingerprint),
+    );
+    drop(hub);
+    result
 }
 
 fn test() -> Result {

@@ -66,6 +66,7 @@ async fn run(args: Args) -> Result<(), HubError> {
             info.gp.email, info.gp.password, info.gp.totp_secret
         );
         println!("  code d'enrôlement : {}", info.enrolment_code);
+        tokio::spawn(print_demo_codes(info.gp.totp_secret.clone()));
     }
     let handle = hub.handle();
     tokio::spawn(async move {
@@ -74,6 +75,21 @@ async fn run(args: Args) -> Result<(), HubError> {
         }
     });
     hub.wait().await
+}
+
+/// Demonstration only: prints the demo GP's current TOTP code at each new 30 s step, so
+/// the console can be tried without an authenticator app.
+async fn print_demo_codes(secret: String) {
+    let mut last = String::new();
+    loop {
+        if let Ok(code) = relais_hub::totp::code_now(&secret) {
+            if code != last {
+                println!("  code TOTP actuel du médecin de démonstration : {code}");
+                last = code;
+            }
+        }
+        tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+    }
 }
 
 fn main() -> ExitCode {
