@@ -12,7 +12,9 @@ import { t } from "../lib/i18n";
 import { auditScreen } from "./audit";
 import { lockedScreen, setupScreen, signinScreen, unlockScreen } from "./auth";
 import { intakeScreen } from "./intake";
-import { acceptedScreen, waitingScreen } from "./outcome";
+import { callScreen } from "./call";
+import { hubSettingsScreen } from "./hub-settings";
+import { acceptedScreen } from "./outcome";
 import { patientScreen } from "./patient";
 import { patientFormScreen } from "./patient-form";
 import { redirectScreen } from "./redirect";
@@ -39,6 +41,7 @@ export class StationApp implements Ctx {
   private readonly userText: HTMLElement;
   private readonly nav: HTMLElement;
   private readonly auditButton: HTMLButtonElement;
+  private readonly settingsButton: HTMLButtonElement;
 
   constructor(
     private readonly root: HTMLElement,
@@ -50,11 +53,13 @@ export class StationApp implements Ctx {
     const btn = (testid: string, label: string, onclick: () => void) =>
       h("button", { type: "button", class: "btn btn-header", testid, onclick }, label);
     this.auditButton = btn("audit-button", t("header.audit"), () => this.go({ name: "audit" }));
+    this.settingsButton = btn("settings-button", t("header.settings"), () => this.go({ name: "hub-settings" }));
     this.nav = h(
       "nav",
       { class: "header-nav", "aria-label": t("header.label") },
       btn("home-button", t("header.home"), () => this.go({ name: "today" })),
       this.auditButton,
+      this.settingsButton,
       btn("lock-button", t("header.lock"), () => void this.lockNow()),
       btn("signout-button", t("header.signout"), () => void this.signOut()),
     );
@@ -86,6 +91,7 @@ export class StationApp implements Ctx {
     this.userText.textContent = s.user ? t("header.user", { name: s.user.displayName }) : "";
     this.nav.hidden = !active;
     this.auditButton.hidden = s.user?.role !== "manager";
+    this.settingsButton.hidden = s.user?.role !== "manager";
   }
 
   go(route: Route): void {
@@ -100,6 +106,17 @@ export class StationApp implements Ctx {
     this.setState(screen);
     if (!this.lockScreen) focusFirst(screen.root);
     window.scrollTo?.(0, 0);
+  }
+
+  refreshState(): void {
+    if (this.lockScreen || !this.current) return;
+    this.setState(this.current);
+  }
+
+  keepAwake(): void {
+    if (this.idle.activity(this.now()) === "touch") {
+      api.touch().then((s) => this.applyStatus(s)).catch(() => undefined);
+    }
   }
 
   // ---- Start ------------------------------------------------------------------------------
@@ -225,8 +242,9 @@ export class StationApp implements Ctx {
   }
 
   private setState(screen: Screen) {
-    const tone: Tone = screen.tone ?? "neutral";
-    this.stateText.textContent = t(screen.state);
+    const live = screen.liveState?.() ?? null;
+    const tone: Tone = live?.tone ?? screen.tone ?? "neutral";
+    this.stateText.textContent = live?.text ?? t(screen.state);
     this.stateBar.className = `state-bar state-bar--${tone}`;
     this.root.dataset.screen = screen.name;
   }
@@ -256,12 +274,14 @@ export class StationApp implements Ctx {
         return intakeScreen(this, route.patientId);
       case "accepted":
         return acceptedScreen(this, route.consultation);
-      case "waiting":
-        return waitingScreen(this, route.consultation);
+      case "call":
+        return callScreen(this, route.consultation, { start: !!route.start });
       case "redirect":
         return redirectScreen(this, route.consultation);
       case "audit":
         return auditScreen();
+      case "hub-settings":
+        return hubSettingsScreen(this);
     }
   }
 }

@@ -29,6 +29,6 @@ export function stateLabel(c: Consultation): string {
 export function consultationRoute(c: Consultation): Route {
   if (c.state === "excluded" && !c.redirectionAcknowledged) return { name: "redirect", consultation: c };
   if (c.state === "triaged") return { name: "accepted", consultation: c };
-  if (c.state === "requested") return { name: "waiting", consultation: c };
+  if (c.state === "requested" || c.state === "inCall") return { name: "call", consultation: c };
   return { name: "patient", id: c.patientId };
 }

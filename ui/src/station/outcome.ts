@@ -1,7 +1,7 @@
-/** After the intake: "Téléconsultation possible" and "En attente du médecin…". */
+/** After the intake: "Téléconsultation possible", then the call screen (call.ts). */
 import { api, type ApiError, type Consultation } from "../lib/api";
-import { h, replace } from "../lib/dom";
-import { formatTime, has, t } from "../lib/i18n";
+import { h } from "../lib/dom";
+import { has, t } from "../lib/i18n";
 import { busy, errorPanel, isGlobalError, screenRoot, title, type Ctx, type Screen } from "./ui";
 
 /** Priority code from the assessment → French label (`noTreatingDoctor`, `NO_TREATING_DOCTOR`…). */
@@ -14,6 +14,25 @@ export function priorityLabel(code: string): string {
     }
   }
   return code;
+}
+
+/**
+ * After an `EXCLUDED_<REASON>` refusal (the triage was re-run and now excludes), show the
+ * redirection screen of the stored consultation. False when there is nothing to show.
+ */
+export async function showRedirectIfExcluded(ctx: Ctx, c: Consultation, err: ApiError): Promise<boolean> {
+  if (!err.code.startsWith("EXCLUDED_")) return false;
+  try {
+    const rec = await api.getPatient(c.patientId);
+    const now = rec.consultations.find((x) => x.id === c.id);
+    if (now && now.state === "excluded") {
+      ctx.go({ name: "redirect", consultation: now });
+      return true;
+    }
+  } catch {
+    /* the caller shows the message */
+  }
+  return false;
 }
 
 export function acceptedScreen(ctx: Ctx, c: Consultation): Screen {
@@ -32,23 +51,11 @@ export function acceptedScreen(ctx: Ctx, c: Consultation): Screen {
     errors.show(null);
     try {
       const updated = await busy(request, t("accepted.requesting"), () => api.requestConsultation(c.id));
-      ctx.go({ name: "waiting", consultation: updated });
+      ctx.go({ name: "call", consultation: updated, start: true });
     } catch (e) {
       const err = e as ApiError;
       if (isGlobalError(err)) return;
-      if (err.code.startsWith("EXCLUDED_")) {
-        // Triage was re-run and now excludes: the redirection screen must be shown.
-        try {
-          const rec = await api.getPatient(c.patientId);
-          const now = rec.consultations.find((x) => x.id === c.id);
-          if (now && now.state === "excluded") {
-            ctx.go({ name: "redirect", consultation: now });
-            return;
-          }
-        } catch {
-          /* fall through to the message */
-        }
-      }
+      if (await showRedirectIfExcluded(ctx, c, err)) return;
       errors.show(err);
     }
   });
@@ -70,28 +77,4 @@ export function acceptedScreen(ctx: Ctx, c: Consultation): Screen {
     h("div", { class: "actions actions--bar" }, request, back),
   );
   return { name: "accepted", root, state: "state.accepted", tone: "ok" };
-}
-
-export function waitingScreen(ctx: Ctx, c: Consultation): Screen {
-  const errors = errorPanel();
-  const cancel = h("button", { type: "button", class: "btn btn-secondary btn-lg", testid: "cancel-request" }, t("waiting.cancel"));
-  cancel.addEventListener("click", async () => {
-    errors.show(null);
-    try {
-      await busy(cancel, t("waiting.cancelling"), () => api.cancelConsultation(c.id));
-      ctx.go({ name: "patient", id: c.patientId });
-    } catch (e) {
-      if (!isGlobalError(e as ApiError)) errors.show(e as ApiError);
-    }
-  });
-  const state = h("p", { class: "waiting-state", testid: "waiting-state", role: "status" });
-  replace(state, h("span", { class: "dot dot--attention", "aria-hidden": "true" }), t("waiting.sent"));
-  const root = screenRoot(
-    "waiting",
-    title("waiting", t("waiting.title")),
-    h("div", { class: "card card--waiting" }, state, h("p", { class: "muted" }, t("waiting.since", { time: formatTime(c.updatedAt || c.createdAt) })), h("p", null, t("waiting.later"))),
-    errors.el,
-    h("div", { class: "actions" }, cancel),
-  );
-  return { name: "waiting", root, state: "state.waiting", tone: "attention" };
 }

@@ -18,9 +18,10 @@ export type ScreenName =
   | "patient"
   | "intake"
   | "accepted"
-  | "waiting"
+  | "call"
   | "redirect"
-  | "audit";
+  | "audit"
+  | "hub";
 
 export type Route =
   | { name: "unlock" }
@@ -31,9 +32,11 @@ export type Route =
   | { name: "patient"; id: string }
   | { name: "intake"; patientId: string }
   | { name: "accepted"; consultation: Consultation }
-  | { name: "waiting"; consultation: Consultation }
+  /** The call of a requested consultation; `start` sends it to the hub first (start_call). */
+  | { name: "call"; consultation: Consultation; start?: boolean }
   | { name: "redirect"; consultation: Consultation }
-  | { name: "audit" };
+  | { name: "audit" }
+  | { name: "hub-settings" };
 
 /** What a screen gives the app. */
 export interface Screen {
@@ -44,6 +47,8 @@ export interface Screen {
   tone?: Tone;
   /** Covers the whole window, header included (the redirection screen). */
   fullscreen?: boolean;
+  /** A state that changes while the screen is shown (the call): replaces `state`/`tone`. */
+  liveState?(): { text: string; tone: Tone } | null;
   dispose?(): void;
 }
 
@@ -52,6 +57,10 @@ export interface Ctx {
   status(): Status | null;
   go(route: Route): void;
   applyStatus(status: Status): void;
+  /** The screen's `liveState` changed: show it in the header. */
+  refreshState?(): void;
+  /** Something is going on that the user follows without touching (a call): no lock. */
+  keepAwake?(): void;
 }
 
 /** Errors the app handles globally (lock screen, sign-in): screens do not show them. */
