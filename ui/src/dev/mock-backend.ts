@@ -7,14 +7,29 @@
  * URL parameters:
  *   state=passphrase|setup|signin|locked|today (default today, signed in as a manager)
  *   screen=today|patient|patient-form|patient-form-errors|intake|intake-filled|accepted|
- *          waiting|redirect|redirect-child|audit|audit-broken
+ *          waiting|redirect|redirect-child|audit|audit-broken|
+ *          call (sending → waiting → connecting → connected over ~5 s)|call-waiting|
+ *          call-connected|call-reconnecting|call-failed|call-ended|
+ *          hub-settings|hub-settings-errors|hub-enrolled
  *   lock=<seconds> inactivity delay (default 600)
+ *   hub=enrolled|none|unreachable  the station's link to its hub (default enrolled;
+ *          none for the hub-settings screens)
+ *   devices=none  no camera, microphone or speaker
+ *
+ * The fake hub: enrolment code "FAUX" is refused, an address containing "injoignable" does
+ * not answer, a fingerprint starting with "00" does not match the certificate.
  */
+import type { Channel } from "@tauri-apps/api/core";
+import { emit } from "@tauri-apps/api/event";
 import { mockIPC } from "@tauri-apps/api/mocks";
 import type {
   Answers,
   AuditEntry,
+  CallEvent,
+  CallState,
+  CallStatus,
   Consultation,
+  HubStatus,
   FieldError,
   Patient,
   PatientRecord,
@@ -242,6 +257,184 @@ export function installMockBackend(params: URLSearchParams): (app: StationApp) =
     c.updatedAt = new Date().toISOString();
   };
 
+  // ---- Fake hub and call ----------------------------------------------------------------
+  const screenParam = params.get("screen") ?? "";
+  const hubParam = params.get("hub") ?? (screenParam === "hub-settings" || screenParam === "hub-settings-errors" ? "none" : "enrolled");
+  const hub: HubStatus =
+    hubParam === "none"
+      ? { enrolled: false, url: "https://relais.exemple.fr", fingerprint: null, stationName: null, enrolledAt: null }
+      : {
+          enrolled: true,
+          url: "https://relais.exemple.fr",
+          fingerprint: "3f9a1c0e5b7d2a4486e1f0c3b9d8a7e65c4b3a29180f7e6d5c4b3a2918a0b1c2",
+          stationName: "Pharmacie du Centre — Chartres",
+          enrolledAt: at(8, 5),
+        };
+  let hubDown = hubParam === "unreachable";
+  const GP = "Dr Claire Martin";
+  let call: CallStatus | null = null;
+  let callTimers: ReturnType<typeof setTimeout>[] = [];
+  let qualityTimer: ReturnType<typeof setInterval> | undefined;
+  let noGp = false;
+  const LIVE: CallState[] = ["sending", "waitingGp", "connecting", "connected", "reconnecting"];
+  const IN_CALL: CallState[] = ["connecting", "connected", "reconnecting"];
+  const snapshot = (): CallStatus | null => (call ? structuredClone(call) : null);
+  const publish = () => {
+    if (call) void emit("call-status", snapshot());
+  };
+  const event = (kind: string, message: string, when = new Date()): CallEvent => ({ at: when.toISOString(), kind, message });
+  const enter = (state: CallState, kind: string | null, message: string) => {
+    if (!call) return;
+    call.state = state;
+    call.since = new Date().toISOString();
+    if (kind) call.events.push(event(kind, message));
+    if (state === "connecting") call.gpName = GP;
+    if (state === "connected") {
+      const c = consultations.find((x) => x.id === call!.consultationId);
+      if (c) setState(c, "inCall");
+    }
+    publish();
+  };
+  const later = (ms: number, fn: () => void) => callTimers.push(setTimeout(fn, ms));
+  const stopCall = () => {
+    callTimers.forEach(clearTimeout);
+    callTimers = [];
+    if (qualityTimer !== undefined) clearInterval(qualityTimer);
+    qualityTimer = undefined;
+  };
+  const progress = (fast: boolean) => {
+    const steps: [number, () => void][] = [
+      [fast ? 0 : 800, () => enter("waitingGp", "QUEUED", "Demande reçue par le serveur Relais : en attente d’un médecin.")],
+      [fast ? 0 : 2500, () => !noGp && enter("connecting", "ACCEPTED", `Le ${GP} a accepté la consultation.`)],
+      [
+        fast ? 0 : 1200,
+        () => {
+          if (noGp) return;
+          enter("connected", "CONNECTED", `Communication établie avec le ${GP}.`);
+          call!.quality = { rttMs: 48, lossPercent: 0.2, level: "good" };
+          qualityTimer = setInterval(() => {
+            if (!call || call.state !== "connected") return;
+            const rtt = 40 + Math.round(Math.random() * 30);
+            call.quality = { rttMs: rtt, lossPercent: Math.round(Math.random() * 8) / 10, level: rtt > 65 ? "fair" : "good" };
+            publish();
+          }, 2000);
+        },
+      ],
+    ];
+    if (fast) steps.forEach(([, fn]) => fn());
+    else {
+      let t = 0;
+      for (const [ms, fn] of steps) later((t += ms), fn);
+    }
+  };
+  const startCall = (consultationId: string, fast = false): CallStatus => {
+    if (!hub.enrolled)
+      throw new MockError(
+        "HUB_NOT_ENROLLED",
+        "Ce poste n’est pas encore relié au serveur Relais. Un responsable doit le relier (menu Réglages) avec le code donné par la coordination.",
+      );
+    if (call && LIVE.includes(call.state)) {
+      if (call.consultationId === consultationId) return snapshot()!;
+      throw new MockError("CALL_IN_PROGRESS", "Un autre appel est en cours sur ce poste.");
+    }
+    if (hubDown) {
+      hubDown = false; // the next try goes through
+      throw new MockError("HUB_UNREACHABLE", "Le serveur Relais est injoignable. Vérifiez la connexion Internet puis réessayez.");
+    }
+    stopCall();
+    call = {
+      consultationId,
+      state: "sending",
+      since: new Date().toISOString(),
+      gpName: null,
+      muted: false,
+      cameraOn: params.get("devices") !== "none",
+      quality: { rttMs: null, lossPercent: null, level: null },
+      events: [event("REQUEST_SENT", "Demande envoyée au serveur Relais.")],
+      chat: [],
+      error: null,
+    };
+    progress(fast);
+    return snapshot()!;
+  };
+  const endCall = (message: string) => {
+    if (!call) return;
+    stopCall();
+    enter("ended", "ENDED", message);
+  };
+  const needCall = () => {
+    if (!call || !IN_CALL.includes(call.state)) throw new MockError("NO_CALL", "Aucun appel en cours.");
+    return call;
+  };
+
+  /** The GP's picture: a drawn "doctor" with the time, as JPEG, ~10 images per second. */
+  const streamVideo = (channel: Channel<ArrayBuffer>) => {
+    const cv = document.createElement("canvas");
+    cv.width = 640;
+    cv.height = 360;
+    const g = cv.getContext("2d");
+    let index = 0;
+    const timer = setInterval(() => {
+      if (!call || !IN_CALL.includes(call.state)) {
+        if (!call || !LIVE.includes(call.state)) clearInterval(timer);
+        return;
+      }
+      if (call.state !== "connected" || !g) return;
+      const sky = g.createLinearGradient(0, 0, 0, 360);
+      sky.addColorStop(0, "#dbeafe");
+      sky.addColorStop(1, "#f8fafc");
+      g.fillStyle = sky;
+      g.fillRect(0, 0, 640, 360);
+      g.fillStyle = "#cbd5e1";
+      g.fillRect(420, 40, 160, 200); // a bookcase
+      g.fillStyle = "#e2e8f0";
+      g.beginPath();
+      g.ellipse(320, 380, 150, 130, 0, Math.PI, 0); // white coat
+      g.fill();
+      g.fillStyle = "#1e3a8a";
+      g.fillRect(300, 250, 40, 110); // shirt
+      g.fillStyle = "#f1c9a5";
+      g.beginPath();
+      g.arc(320, 170, 62 + Math.sin(Date.now() / 400) * 1.5, 0, Math.PI * 2); // head, breathing
+      g.fill();
+      g.fillStyle = "#5b3a29";
+      g.beginPath();
+      g.arc(320, 150, 64, Math.PI, 0);
+      g.fill();
+      g.fillStyle = "#0f172a";
+      g.font = "20px sans-serif";
+      g.fillText(new Date().toLocaleTimeString("fr-FR"), 16, 340);
+      cv.toBlob(
+        (blob) => {
+          void blob?.arrayBuffer().then((buf) => {
+            const internals = (window as unknown as { __TAURI_INTERNALS__: { runCallback(id: number, data: unknown): void } }).__TAURI_INTERNALS__;
+            internals.runCallback(channel.id, { message: buf, index: index++ });
+          });
+        },
+        "image/jpeg",
+        0.7,
+      );
+    }, 100);
+  };
+  const sleepMs = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+  async function enrol(a: Args): Promise<HubStatus> {
+    await sleepMs(1200);
+    const url = String(a.url ?? "");
+    const fp = String(a.fingerprint ?? "");
+    if (status.user?.role !== "manager") throw new MockError("FORBIDDEN", "Seul un responsable du poste peut le relier au serveur Relais.");
+    if (!/^https:\/\/[^\s/]+/.test(url)) throw new MockError("HUB_BAD_SETTING", "Réglage du serveur Relais invalide : l’adresse doit commencer par https://");
+    if (fp && !/^[0-9a-f]{64}$/.test(fp)) throw new MockError("HUB_BAD_SETTING", "Réglage du serveur Relais invalide : empreinte de 64 caractères attendue");
+    if (url.includes("injoignable")) throw new MockError("HUB_UNREACHABLE", "Le serveur Relais est injoignable. Vérifiez la connexion Internet puis réessayez.");
+    if (fp.startsWith("00"))
+      throw new MockError("HUB_CERTIFICATE_MISMATCH", "Le certificat du serveur Relais ne correspond pas à celui enregistré. Ne poursuivez pas et prévenez le support.");
+    if (String(a.code ?? "").trim().toUpperCase() === "FAUX") throw new MockError("BAD_ENROLMENT_CODE", "Code d’inscription inconnu, déjà utilisé ou expiré.");
+    Object.assign(hub, { enrolled: true, url, fingerprint: fp || null, stationName: "Pharmacie du Centre — Chartres", enrolledAt: new Date().toISOString() });
+    status.hubUrl = url;
+    log("hub.enrol", "station", "s1");
+    return { ...hub };
+  }
+
   function handle(cmd: string, payload?: Record<string, unknown>): unknown {
     const a = (payload?.args ?? {}) as Args;
     switch (cmd) {
@@ -378,17 +571,69 @@ export function installMockBackend(params: URLSearchParams): (app: StationApp) =
       case "clear_draft":
         drafts.delete(String(a.kind));
         return null;
+      case "hub_status":
+        return { ...hub };
+      case "enrol_station":
+        return enrol(a);
+      case "start_call":
+        return startCall(String(a.consultationId));
+      case "call_status":
+        return snapshot();
+      case "call_set_muted":
+        needCall().muted = !!a.muted;
+        publish();
+        return snapshot();
+      case "call_set_camera":
+        needCall().cameraOn = !!a.on;
+        publish();
+        return snapshot();
+      case "call_send_chat": {
+        const cl = needCall();
+        const text = String(a.text ?? "").slice(0, 1000);
+        cl.chat.push({ from: "station", text, at: new Date().toISOString() });
+        later(1500, () => {
+          if (!call || !IN_CALL.includes(call.state)) return;
+          call.chat.push({ from: "gp", text: `Bien reçu : « ${text} ».`, at: new Date().toISOString() });
+          publish();
+        });
+        publish();
+        return snapshot();
+      }
+      case "call_hang_up":
+        needCall();
+        endCall("Appel terminé depuis la station.");
+        return snapshot();
+      case "media_devices":
+        return params.get("devices") === "none"
+          ? { cameras: [], microphones: [], speakers: [] }
+          : {
+              cameras: [{ id: "cam1", label: "Caméra USB HD (046d:0825)" }],
+              microphones: [
+                { id: "mic1", label: "Micro du casque" },
+                { id: "mic2", label: "Micro de la caméra" },
+              ],
+              speakers: [{ id: "spk1", label: "Haut-parleurs intégrés" }],
+            };
+      case "call_video": {
+        const channel = a.onFrame as Channel<ArrayBuffer> | undefined;
+        if (channel && typeof channel.id === "number") streamVideo(channel);
+        return null;
+      }
     }
     throw `command ${cmd} not found`;
   }
 
-  mockIPC((cmd, payload) => {
-    try {
-      return Promise.resolve(handle(cmd, payload as Record<string, unknown>));
-    } catch (e) {
-      return Promise.reject(e instanceof MockError ? { ...e } : e);
-    }
-  });
+  mockIPC(
+    (cmd, payload) => {
+      const plain = (e: unknown) => (e instanceof MockError ? { ...e } : e);
+      try {
+        return Promise.resolve(handle(cmd, payload as Record<string, unknown>)).catch((e) => Promise.reject(plain(e)));
+      } catch (e) {
+        return Promise.reject(plain(e));
+      }
+    },
+    { shouldMockEvents: true },
+  );
 
   // ---- Scenarios: drive the UI to a given screen for screenshots ----------------------
   const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -456,7 +701,7 @@ export function installMockBackend(params: URLSearchParams): (app: StationApp) =
             consent: true,
           },
         }) as Consultation;
-        if (screen === "waiting") app.go({ name: "waiting", consultation: handle("request_consultation", { args: { consultationId: c.id } }) as Consultation });
+        if (screen === "waiting") app.go({ name: "call", consultation: handle("request_consultation", { args: { consultationId: c.id } }) as Consultation, start: true });
         else if (screen === "accepted") app.go({ name: "accepted", consultation: c });
         else app.go({ name: "redirect", consultation: c });
         break;
@@ -464,6 +709,73 @@ export function installMockBackend(params: URLSearchParams): (app: StationApp) =
       case "audit":
       case "audit-broken":
         app.go({ name: "audit" });
+        break;
+      case "call":
+      case "call-waiting":
+      case "call-connected":
+      case "call-reconnecting":
+      case "call-failed":
+      case "call-ended": {
+        const c = handle("submit_intake", {
+          args: {
+            patientId: martin,
+            complaint: "Toux et fièvre à 38,5 °C depuis 3 jours",
+            answers: { abdominalPain: false, technicalGesture: false, emergencySigns: false },
+            priority: { noTreatingDoctor: true, mobilityDifficulty: false, longDelay: false, chronicDisease: false, c2s: false },
+            consent: true,
+          },
+        }) as Consultation;
+        const requested = handle("request_consultation", { args: { consultationId: c.id } }) as Consultation;
+        if (screen === "call-waiting") noGp = true;
+        if (screen === "call-failed") hubDown = true;
+        if (screen === "call" || screen === "call-waiting" || screen === "call-failed") {
+          app.go({ name: "call", consultation: requested, start: true });
+          break;
+        }
+        // Already in the call: skip the progression, with a conversation going on.
+        const back = (s: number) => new Date(Date.now() - s * 1000);
+        startCall(c.id, true);
+        call!.since = back(754).toISOString();
+        call!.events = [
+          event("REQUEST_SENT", "Demande envoyée au serveur Relais.", back(1020)),
+          event("QUEUED", "Demande reçue par le serveur Relais : en attente d’un médecin.", back(1019)),
+          event("ACCEPTED", `Le ${GP} a accepté la consultation.`, back(760)),
+          event("CONNECTED", `Communication établie avec le ${GP}.`, back(754)),
+        ];
+        call!.chat = [
+          { from: "gp", text: "Bonjour, pouvez-vous prendre la température de Mme Leroy ?", at: back(600).toISOString() },
+          { from: "station", text: "38,4 °C à l’instant.", at: back(540).toISOString() },
+          { from: "gp", text: "Merci. Approchez la caméra de la gorge, s’il vous plaît.", at: back(420).toISOString() },
+        ];
+        if (screen === "call-reconnecting") {
+          call!.events.push(event("SIGNALING_LOST", "Liaison avec le serveur perdue : nouvel essai.", back(6)));
+          call!.events.push(event("ICE_RESTART", "Recherche d’un nouveau chemin réseau pour l’appel.", back(4)));
+          call!.state = "reconnecting";
+          call!.since = back(6).toISOString();
+          call!.quality = { rttMs: 310, lossPercent: 12.5, level: "poor" };
+        }
+        if (screen === "call-ended") {
+          call!.events.push(event("ENDED", "Appel terminé par le médecin.", new Date()));
+          call!.state = "ended";
+          call!.since = new Date().toISOString();
+          stopCall();
+        }
+        app.go({ name: "call", consultation: requested });
+        break;
+      }
+      case "hub-settings":
+      case "hub-enrolled":
+        app.go({ name: "hub-settings" });
+        break;
+      case "hub-settings-errors":
+        app.go({ name: "hub-settings" });
+        await sleep(100);
+        type("hub-url", "https://relais.exemple.fr");
+        type("hub-fingerprint", "3F:9A:1C:0E:5B:7D:2A:44:86:E1:F0:C3:B9:D8:A7:E6:5C:4B:3A:29:18:0F:7E:6D:5C:4B:3A:29:18:A0:B1:C2");
+        type("hub-code", "FAUX");
+        click("hub-enrol");
+        await sleep(1500);
+        window.scrollTo(0, 0);
         break;
     }
   };
