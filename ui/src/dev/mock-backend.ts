@@ -10,6 +10,7 @@
  *          waiting|redirect|redirect-child|audit|audit-broken|
  *          call (sending → waiting → connecting → connected over ~5 s)|call-waiting|
  *          call-connected|call-reconnecting|call-failed|call-ended|
+ *          call-hangup (muted, camera off, the hang-up question open)|
  *          hub-settings|hub-settings-errors|hub-enrolled
  *   lock=<seconds> inactivity delay (default 600)
  *   hub=enrolled|none|unreachable  the station's link to its hub (default enrolled;
@@ -713,6 +714,7 @@ export function installMockBackend(params: URLSearchParams): (app: StationApp) =
       case "call":
       case "call-waiting":
       case "call-connected":
+      case "call-hangup":
       case "call-reconnecting":
       case "call-failed":
       case "call-ended": {
@@ -761,6 +763,14 @@ export function installMockBackend(params: URLSearchParams): (app: StationApp) =
           stopCall();
         }
         app.go({ name: "call", consultation: requested });
+        if (screen === "call-hangup") {
+          await sleep(600);
+          click("call-mute");
+          await sleep(100);
+          click("call-camera");
+          await sleep(100);
+          click("call-hangup");
+        }
         break;
       }
       case "hub-settings":
