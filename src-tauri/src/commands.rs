@@ -3,16 +3,20 @@
 //! `{ code, message }` errors. No logic lives here.
 use std::sync::Arc;
 
+use relais_app::call::{CallStatus, MediaDevices};
 use relais_app::dto::{
     AuditTrail, Consultation, EnrolInput, HubStatus, IntakeInput, PatientRecord, PatientSummary,
     SetupInput, SignInInput, Status, TodayItem,
 };
-use relais_app::{ApiError, Station};
+use relais_app::{ApiError, Calls, Station};
 use relais_core::error::FieldError;
 use relais_core::identity::Patient;
 use serde::Deserialize;
 use serde_json::Value;
+use tauri::ipc::JavaScriptChannelId;
 use tauri::State;
+
+use crate::call::WebviewObserver;
 
 type Shared<'a> = State<'a, Arc<Station>>;
 type Reply<T> = Result<T, ApiError>;
@@ -198,6 +202,75 @@ async fn enrol_station(s: Shared<'_>, args: EnrolInput) -> Reply<HubStatus> {
     s.enrol(args).await
 }
 
+type CallsState<'a> = State<'a, Arc<Calls>>;
+
+/// `{ muted }`.
+#[derive(Deserialize)]
+pub struct MutedArgs {
+    muted: bool,
+}
+
+/// `{ on }`.
+#[derive(Deserialize)]
+pub struct OnArgs {
+    on: bool,
+}
+
+/// `{ text }`.
+#[derive(Deserialize)]
+pub struct TextArgs {
+    text: String,
+}
+
+/// `{ onFrame }`: the channel of the GP's video.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct VideoArgs {
+    on_frame: JavaScriptChannelId,
+}
+
+#[tauri::command]
+async fn start_call(calls: CallsState<'_>, args: ConsultationArgs) -> Reply<CallStatus> {
+    calls.start(&args.consultation_id).await
+}
+
+#[tauri::command]
+fn call_status(calls: CallsState<'_>) -> Option<CallStatus> {
+    calls.status()
+}
+
+#[tauri::command]
+async fn call_set_muted(calls: CallsState<'_>, args: MutedArgs) -> Reply<CallStatus> {
+    calls.set_muted(args.muted).await
+}
+
+#[tauri::command]
+async fn call_set_camera(calls: CallsState<'_>, args: OnArgs) -> Reply<CallStatus> {
+    calls.set_camera(args.on).await
+}
+
+#[tauri::command]
+async fn call_send_chat(calls: CallsState<'_>, args: TextArgs) -> Reply<CallStatus> {
+    calls.send_chat(&args.text).await
+}
+
+#[tauri::command]
+async fn call_hang_up(calls: CallsState<'_>) -> Reply<CallStatus> {
+    calls.hang_up().await
+}
+
+#[tauri::command]
+async fn media_devices() -> Reply<MediaDevices> {
+    tauri::async_runtime::spawn_blocking(relais_app::call::media_devices)
+        .await
+        .map_err(|_| ApiError::new("INTERNAL", "Liste des appareils indisponible."))
+}
+
+#[tauri::command]
+fn call_video(webview: tauri::Webview, observer: State<'_, Arc<WebviewObserver>>, args: VideoArgs) {
+    observer.set_video_channel(args.on_frame.channel_on(webview));
+}
+
 /// The first screen is on display (measured by the start-up benchmark).
 #[tauri::command]
 fn ui_ready() {
@@ -230,6 +303,14 @@ pub fn handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static 
         clear_draft,
         hub_status,
         enrol_station,
+        start_call,
+        call_status,
+        call_set_muted,
+        call_set_camera,
+        call_send_chat,
+        call_hang_up,
+        media_devices,
+        call_video,
         ui_ready,
     ]
 }

@@ -3,11 +3,13 @@
 #![forbid(unsafe_code)]
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
+mod call;
 mod commands;
 
 use std::sync::Arc;
 
-use relais_app::{Config, Station, SystemClock};
+use relais_app::{Calls, Config, MediaSource, Station, SystemClock};
+use tauri::Manager;
 
 fn main() {
     // The station's screens are flat documents: WebKitGTK's accelerated compositing only
@@ -33,7 +35,17 @@ fn main() {
     };
     let station = Arc::new(Station::start(config, Box::new(SystemClock)));
     let result = tauri::Builder::default()
-        .manage(station)
+        .setup(move |app| {
+            let observer = Arc::new(call::WebviewObserver::new(app.handle().clone()));
+            app.manage(Calls::new(
+                Arc::clone(&station),
+                MediaSource::from_env(),
+                observer.clone(),
+            ));
+            app.manage(station);
+            app.manage(observer);
+            Ok(())
+        })
         .invoke_handler(commands::handler())
         .run(tauri::generate_context!());
     if let Err(e) = result {

@@ -15,6 +15,7 @@
 //! - errors reach the caller as [`ApiError`] `{ code, message }`, French message, stable code.
 #![forbid(unsafe_code)]
 
+pub mod call;
 pub mod clock;
 pub mod config;
 mod consultations;
@@ -26,6 +27,7 @@ pub mod ready;
 mod session;
 mod station;
 
+pub use call::{CallObserver, Calls, MediaSource};
 pub use clock::{Clock, SystemClock};
 pub use config::{Config, KeyStoreChoice};
 pub use error::ApiError;
