@@ -1,0 +1,31 @@
+//! The station's WebRTC call (webrtc-rs 0.21): the only crate of the workspace that names
+//! `webrtc`.
+//!
+//! A [`Session`] is one peer connection in the role of [`Role::Offerer`] (the station) or
+//! [`Role::Answerer`] (a stand-in for the GP's browser in tests and benchmarks). It does no
+//! signaling I/O itself: it reads `relais_protocol::signal::Signal`s from a channel and
+//! writes its own to another, which the app pumps over the hub's WebSocket.
+//!
+//! Media: H.264 42e01f camera track and Opus voice track fed by `relais_media` sources on
+//! their own threads; remote video decoded to `VideoFrame`s, remote voice to an `AudioSink`.
+//! Recovery: ICE `disconnected` → grace period → ICE restart (offerer) or restart request
+//! (answerer), repeated with backoff; a re-sent `peerJoined` gets a fresh connection.
+#![forbid(unsafe_code)]
+
+pub mod adapt;
+pub mod assemble;
+mod engine;
+mod error;
+pub mod events;
+pub mod feedback;
+mod handler;
+mod local_media;
+pub mod options;
+mod remote_media;
+mod session;
+mod tasks;
+
+pub use error::RtcError;
+pub use events::{CallState, EndReason, IncidentKind, SessionEvent, Timing};
+pub use options::{Role, SessionOptions};
+pub use session::{LocalMedia, Session};
