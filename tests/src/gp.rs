@@ -108,6 +108,12 @@ impl GpBrowser {
     /// Types into a field (after clearing it).
     pub async fn fill(&self, testid: &str, text: &str) -> Result {
         let el = self.find(testid).await?;
+        self.client
+            .execute(
+                "arguments[0].scrollIntoView({block: 'center'});",
+                vec![serde_json::to_value(&el)?],
+            )
+            .await?;
         el.clear().await?;
         el.send_keys(text).await?;
         Ok(())

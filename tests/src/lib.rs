@@ -12,6 +12,7 @@ use fantoccini::{Client, ClientBuilder, Locator};
 use serde_json::{json, Value};
 use tokio::process::{Child, Command};
 
+pub mod call;
 pub mod gp;
 
 /// The passphrase of the test stations' encrypted record.
@@ -244,13 +245,22 @@ pub(crate) async fn wait_for_driver(url: &str) -> Result {
         if let Ok(mut stream) = tokio::net::TcpStream::connect(addr).await {
             let request =
                 format!("GET /status HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n");
-            let mut response = String::new();
-            if stream.write_all(request.as_bytes()).await.is_ok()
-                && stream.read_to_string(&mut response).await.is_ok()
-                && response.starts_with("HTTP/1.1 200")
-                && response.contains("\"ready\":true")
-            {
-                return Ok(());
+            // Read until the answer says ready: chromedriver keeps the connection open.
+            let mut response = Vec::new();
+            if stream.write_all(request.as_bytes()).await.is_ok() {
+                let mut buf = [0u8; 1024];
+                while let Ok(Ok(n)) =
+                    tokio::time::timeout(Duration::from_millis(500), stream.read(&mut buf)).await
+                {
+                    if n == 0 {
+                        break;
+                    }
+                    response.extend_from_slice(&buf[..n]);
+                    let text = String::from_utf8_lossy(&response);
+                    if text.starts_with("HTTP/1.1 200") && text.contains("\"ready\":true") {
+                        return Ok(());
+                    }
+                }
             }
         }
         tokio::time::sleep(Duration::from_millis(50)).await;

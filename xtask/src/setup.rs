@@ -13,7 +13,7 @@ pub enum Purpose {
 }
 
 /// Build and run dependencies of the station and the hub (Tauri on WebKitGTK, SQLCipher on
-/// OpenSSL, openh264 built with nasm, libopus built with cmake, cpal on ALSA).
+/// OpenSSL, openh264 built with nasm, libopus built with cmake, cpal on ALSA, nokhwa on V4L2).
 const RUN_PACKAGES: &[&str] = &[
     "build-essential",
     "pkg-config",
@@ -28,6 +28,8 @@ const RUN_PACKAGES: &[&str] = &[
     "nasm",
     "cmake",
     "libasound2-dev",
+    // nokhwa's V4L2 bindings are generated at build time (bindgen).
+    "libclang-dev",
 ];
 
 /// Test tools: WebKit's WebDriver, the kernel keyring tools, Chromium as the GP, coturn, PulseAudio.

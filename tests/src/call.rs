@@ -1,0 +1,266 @@
+//! One assisted teleconsultation across real parts: a hub on 127.0.0.1, the station's
+//! backend (relais-app, synthetic camera and tone) enrolled at it, and the GP in headless
+//! Chromium on the console. Used by the end-to-end tests and the call benchmark.
+use std::collections::VecDeque;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use chrono::NaiveDate;
+use relais_app::call::{CallState, CallStatus};
+use relais_app::dto::{EnrolInput, IntakeInput, SetupInput, SiteInput, SiteKind, UserInput};
+use relais_app::{CallObserver, Calls, Config, KeyStoreChoice, MediaSource, Station, SystemClock};
+use relais_core::identity::{Coverage, Patient, Sex};
+use relais_core::triage::{Answers, PriorityCriteria};
+use relais_hub::RunningHub;
+use relais_media::VideoFrame;
+use relais_protocol::api::{NewAccount, Role};
+use serde_json::Value;
+
+use crate::gp::GpBrowser;
+use crate::{Result, PASSPHRASE};
+
+/// The GP's e-mail.
+pub const GP_EMAIL: &str = "dr.martin@relais.test";
+/// The GP's password.
+pub const GP_PASSWORD: &str = "mot de passe du médecin 2026";
+
+/// Installs fake camera (frame-counter pattern) and microphone (1000 Hz) in the console.
+pub const FAKE_GP_MEDIA_JS: &str = include_str!("js/fake_gp_media.js");
+/// Reads the station's pattern and tone from the console's remote video (async script).
+pub const READ_REMOTE_JS: &str = include_str!("js/read_remote.js");
+
+/// What the station's backend received, for assertions.
+#[derive(Default)]
+pub struct Probe {
+    /// (arrival, counter, millis) of every remote frame with a readable pattern.
+    pub frames: Mutex<Vec<(Instant, u16, u16)>>,
+    /// Arrival of the first remote frame.
+    pub first_frame: Mutex<Option<Instant>>,
+    /// Last second of remote audio.
+    pub audio: Mutex<VecDeque<i16>>,
+    /// Every status published.
+    pub statuses: Mutex<Vec<CallStatus>>,
+    /// JPEG images produced for the webview.
+    pub jpegs: Mutex<usize>,
+}
+
+impl CallObserver for Probe {
+    fn status(&self, status: &CallStatus) {
+        lock(&self.statuses).push(status.clone());
+    }
+    fn remote_jpeg(&self, _jpeg: Vec<u8>) {
+        *lock(&self.jpegs) += 1;
+    }
+    fn remote_frame(&self, frame: &VideoFrame) {
+        lock(&self.first_frame).get_or_insert_with(Instant::now);
+        if let Some((counter, millis)) = relais_media::pattern::read(frame) {
+            lock(&self.frames).push((Instant::now(), counter, millis));
+        }
+    }
+    fn remote_audio(&self, samples: &[i16]) {
+        let mut audio = lock(&self.audio);
+        audio.extend(samples.iter().copied());
+        while audio.len() > 48_000 {
+            audio.pop_front();
+        }
+    }
+}
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+impl Probe {
+    /// Level of `freq` in the last second of the GP's audio (1.0 = full-scale sine).
+    pub fn tone_level(&self, freq: f32) -> f32 {
+        let audio: Vec<i16> = lock(&self.audio).iter().copied().collect();
+        relais_media::tone::level(&audio, freq)
+    }
+
+    /// The last frame counter read.
+    pub fn last_counter(&self) -> Option<u16> {
+        lock(&self.frames).last().map(|f| f.1)
+    }
+}
+
+/// Options of a scenario.
+#[derive(Default, Clone)]
+pub struct ScenarioOptions {
+    /// Hub ICE servers / TURN (see relais_hub::Config).
+    pub configure_hub: Option<fn(&mut relais_hub::Config)>,
+    /// Extra Chromium flags.
+    pub chromium_flags: Vec<String>,
+}
+
+/// A hub, an enrolled station with a requested consultation, and a GP browser on the console.
+pub struct CallScenario {
+    /// The hub.
+    pub hub: RunningHub,
+    /// The station's backend.
+    pub station: Arc<Station>,
+    /// The station's calls.
+    pub calls: Arc<Calls>,
+    /// What the station received.
+    pub probe: Arc<Probe>,
+    /// The GP's browser.
+    pub gp: GpBrowser,
+    /// The station's consultation id.
+    pub consultation_id: String,
+    /// The GP's TOTP secret.
+    pub gp_totp_secret: String,
+    _dir: tempfile::TempDir,
+}
+
+/// The built UI folder the hub serves the console from.
+pub fn console_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../ui/dist")
+}
+
+impl CallScenario {
+    /// Sets everything up until the consultation waits for a GP.
+    pub async fn prepare(options: ScenarioOptions) -> Result<Self> {
+        let dir = tempfile::tempdir()?;
+        let mut config = relais_hub::Config::for_tests(&dir.path().join("hub"));
+        config.console_dir = Some(console_dir());
+        if let Some(f) = options.configure_hub {
+            f(&mut config);
+        }
+        let hub = relais_hub::start(config).await?;
+        let admin = hub.admin();
+        let gp = admin
+            .create_account(NewAccount {
+                email: GP_EMAIL.into(),
+                name: "Dr Claire Martin".into(),
+                rpps: Some("10100345676".into()),
+                password: GP_PASSWORD.into(),
+                role: Role::Gp,
+            })
+            .await?;
+        let code = admin.create_enrolment_code("Pharmacie du Marché").await?;
+
+        let station = Arc::new(Station::start(
+            Config {
+                data_dir: dir.path().join("station"),
+                key_store: KeyStoreChoice::Passphrase,
+                lock_after_seconds: 3600,
+                hub_url: None,
+                hub_fingerprint: None,
+            },
+            Box::new(SystemClock),
+        ));
+        station.unlock_storage(PASSPHRASE)?;
+        station.setup_site(SetupInput {
+            site: SiteInput {
+                kind: SiteKind::Pharmacie,
+                name: "Pharmacie du Marché".into(),
+                commune: "Chartres".into(),
+                address: None,
+            },
+            user: UserInput {
+                username: "ines".into(),
+                display_name: "Inès Martin".into(),
+                profession: "Pharmacienne".into(),
+                rpps: None,
+                password: "mot de passe de la pharmacienne".into(),
+            },
+        })?;
+        station
+            .enrol(EnrolInput {
+                url: hub.url(),
+                fingerprint: Some(hub.fingerprint().to_string()),
+                code: code.code,
+            })
+            .await?;
+        let patient = station.create_patient(&Patient {
+            family_name: "Durand".into(),
+            used_name: None,
+            given_names: "Paul".into(),
+            sex: Sex::M,
+            birth_date: NaiveDate::from_ymd_opt(1950, 3, 14).ok_or("date")?,
+            birth_place_code: None,
+            nir: None,
+            phone: "06 12 34 56 78".into(),
+            address: None,
+            postal_code: Some("28000".into()),
+            commune: "Chartres".into(),
+            treating_doctor: None,
+            coverage: Coverage::default(),
+            weight_kg: None,
+        })?;
+        let consultation = station.submit_intake(&IntakeInput {
+            patient_id: patient.id.clone(),
+            complaint: "Toux grasse et fièvre depuis trois jours".into(),
+            answers: Answers {
+                abdominal_pain: Some(false),
+                technical_gesture: Some(false),
+                emergency_signs: Some(false),
+            },
+            priority: PriorityCriteria::default(),
+            consent: true,
+        })?;
+        station.request_consultation(&consultation.id)?;
+        let probe = Arc::new(Probe::default());
+        let calls = Calls::new(Arc::clone(&station), MediaSource::Synthetic, probe.clone());
+        let flags: Vec<&str> = options.chromium_flags.iter().map(String::as_str).collect();
+        let browser = GpBrowser::launch(&flags).await?;
+        Ok(Self {
+            hub,
+            station,
+            calls,
+            probe,
+            gp: browser,
+            consultation_id: consultation.id,
+            gp_totp_secret: gp.totp_secret,
+            _dir: dir,
+        })
+    }
+
+    /// The GP opens the console, with fake devices, and signs in.
+    pub async fn gp_signs_in(&self) -> Result {
+        self.gp.open(&self.hub.url()).await?;
+        self.gp.eval(FAKE_GP_MEDIA_JS).await?;
+        self.gp.fill("login-email", GP_EMAIL).await?;
+        self.gp.fill("login-password", GP_PASSWORD).await?;
+        let code = relais_hub::totp::code_now(&self.gp_totp_secret)?;
+        self.gp.fill("login-totp", &code).await?;
+        self.gp.click("login-submit").await?;
+        self.gp.find("waiting-list").await?;
+        Ok(())
+    }
+
+    /// The GP accepts the (only) waiting consultation.
+    pub async fn gp_accepts(&self) -> Result {
+        self.gp.find("waiting-item").await?;
+        self.gp.click("accept").await?;
+        Ok(())
+    }
+
+    /// Waits for the station's call state.
+    pub async fn station_state(&self, state: CallState, within: Duration) -> Result<CallStatus> {
+        let deadline = Instant::now() + within;
+        loop {
+            if let Some(s) = self.calls.status() {
+                if s.state == state {
+                    return Ok(s);
+                }
+                if s.state.is_over() && !state.is_over() {
+                    return Err(
+                        format!("station call over while waiting for {state:?}: {s:?}").into(),
+                    );
+                }
+            }
+            if Instant::now() > deadline {
+                return Err(
+                    format!("station never reached {state:?}: {:?}", self.calls.status()).into(),
+                );
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
+    /// Reads the station's pattern and tone in the console.
+    pub async fn gp_reads_remote(&self) -> Result<Value> {
+        self.gp.eval_async(READ_REMOTE_JS).await
+    }
+}

@@ -1,0 +1,195 @@
+//! The call end to end: a real hub on 127.0.0.1, the station's backend with its synthetic
+//! camera (frame counter) and tone (440 Hz), and the GP in headless Chromium with a fake
+//! camera (frame counter) and microphone (1000 Hz).
+#![allow(clippy::unwrap_used)]
+use std::time::{Duration, Instant};
+
+use relais_app::call::CallState;
+use relais_e2e::call::{CallScenario, ScenarioOptions};
+use relais_e2e::Result;
+
+/// Waits until `check` gives `Some`, polling.
+async fn eventually<T>(
+    what: &str,
+    within: Duration,
+    mut check: impl AsyncFnMut() -> Option<T>,
+) -> Result<T> {
+    let deadline = Instant::now() + within;
+    loop {
+        if let Some(v) = check().await {
+            return Ok(v);
+        }
+        if Instant::now() > deadline {
+            return Err(format!("{what}: not within {within:?}").into());
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn gp_and_station_see_and_hear_each_other_then_hang_up() -> Result {
+    let s = CallScenario::prepare(ScenarioOptions::default()).await?;
+    let status = s.calls.start(&s.consultation_id).await?;
+    assert_eq!(status.state, CallState::WaitingGp);
+
+    eprintln!("[call] station waiting for a GP");
+    s.gp_signs_in().await?;
+    eprintln!("[call] GP signed in");
+    s.gp.screenshot("call-01-console-waiting").await?;
+    s.gp_accepts().await?;
+    eprintln!("[call] GP accepted");
+    s.gp.wait_attr("call-state", "data-state", Duration::from_secs(30), |v| {
+        v == "connected"
+    })
+    .await?;
+    eprintln!("[call] console connected");
+    let connected = s
+        .station_state(CallState::Connected, Duration::from_secs(20))
+        .await?;
+    assert_eq!(connected.gp_name.as_deref(), Some("Dr Claire Martin"));
+
+    // Station → GP: the frame counter advances in the console, the 440 Hz tone is heard.
+    let first = eventually(
+        "station video in the console",
+        Duration::from_secs(15),
+        async || {
+            let v = s.gp_reads_remote().await.ok()?;
+            v["counter"].as_u64()
+        },
+    )
+    .await?;
+    tokio::time::sleep(Duration::from_millis(700)).await;
+    let later = eventually(
+        "station video keeps moving",
+        Duration::from_secs(10),
+        async || {
+            let v = s.gp_reads_remote().await.ok()?;
+            v["counter"].as_u64().filter(|c| *c != first)
+        },
+    )
+    .await?;
+    assert!(
+        later > first || first > 60_000,
+        "counter went from {first} to {later}"
+    );
+    let sound = eventually(
+        "station tone in the console",
+        Duration::from_secs(10),
+        async || {
+            let v = s.gp_reads_remote().await.ok()?;
+            let (tone, other) = (v["toneDb"].as_f64()?, v["otherDb"].as_f64()?);
+            (tone > other + 25.0).then_some((tone, other))
+        },
+    )
+    .await?;
+    eprintln!(
+        "console hears the station: 440 Hz at {:.0} dB, 2500 Hz at {:.0} dB",
+        sound.0, sound.1
+    );
+
+    // GP → station: decoded frames carry an advancing counter, the 1000 Hz tone is heard.
+    let (a, b) = eventually(
+        "GP video at the station",
+        Duration::from_secs(15),
+        async || {
+            let frames = s.probe.frames.lock().unwrap();
+            let first = frames.first()?.1;
+            let last = frames.last()?.1;
+            (frames.len() > 10 && last != first).then_some((first, last))
+        },
+    )
+    .await?;
+    eprintln!("station decoded GP frames {a}..{b}");
+    assert!(
+        *s.probe.jpegs.lock().unwrap() > 0,
+        "no image for the webview"
+    );
+    let level = eventually(
+        "GP tone at the station",
+        Duration::from_secs(10),
+        async || {
+            let on = s.probe.tone_level(1000.0);
+            let off = s.probe.tone_level(440.0);
+            (on > 0.05 && on > 10.0 * off).then_some((on, off))
+        },
+    )
+    .await?;
+    eprintln!(
+        "station hears the GP: 1000 Hz level {:.3}, 440 Hz {:.4}",
+        level.0, level.1
+    );
+
+    // A reading sent on the data channel shows in the console's panel.
+    let reading = serde_json::json!({
+        "type": "reading",
+        "reading": { "kind": "temperature", "celsius": 38.4 },
+        "takenAt": chrono::Utc::now(),
+        "source": "manual"
+    });
+    s.calls.send_data(reading.to_string()).await?;
+    let shown = eventually(
+        "reading in the console",
+        Duration::from_secs(10),
+        async || {
+            let text = s.gp.text("readings").await.ok()?;
+            text.contains("38,4").then_some(text)
+        },
+    )
+    .await?;
+    assert!(shown.contains("°C"), "{shown}");
+
+    // Chat both ways.
+    s.gp.screenshot("call-02a-console-reading").await?;
+    s.gp.fill("chat-input", "Pouvez-vous approcher la caméra ?")
+        .await?;
+    s.gp.click("chat-send").await?;
+    eventually(
+        "GP chat at the station",
+        Duration::from_secs(10),
+        async || {
+            let st = s.calls.status()?;
+            st.chat
+                .iter()
+                .any(|l| l.from == "gp" && l.text.contains("approcher"))
+                .then_some(())
+        },
+    )
+    .await?;
+    s.calls.send_chat("C'est fait.").await?;
+    eventually(
+        "station chat in the console",
+        Duration::from_secs(10),
+        async || {
+            let text = s.gp.text("chat-log").await.ok()?;
+            text.contains("C'est fait.").then_some(())
+        },
+    )
+    .await?;
+    s.gp.screenshot("call-02-console-in-call").await?;
+
+    // The GP hangs up: both sides end, the station's journal and the hub's audit say so.
+    s.gp.click("hangup").await?;
+    s.gp.wait_attr("call-state", "data-state", Duration::from_secs(10), |v| {
+        v == "ended"
+    })
+    .await?;
+    let ended = s
+        .station_state(CallState::Ended, Duration::from_secs(10))
+        .await?;
+    let kinds: Vec<&str> = ended.events.iter().map(|e| e.kind.as_str()).collect();
+    for k in ["REQUESTED", "GP_JOINED", "CONNECTED", "ENDED"] {
+        assert!(
+            kinds.contains(&k),
+            "{k} missing from the station journal {kinds:?}"
+        );
+    }
+    let audit = s.hub.admin().audit().await?;
+    let actions: Vec<String> = audit.iter().map(|e| e.action.clone()).collect();
+    assert!(
+        actions.iter().any(|a| a.contains("hangup")),
+        "no hang-up in the hub audit: {actions:?}"
+    );
+    assert!(s.hub.admin().verify_audit().await?);
+    s.gp.screenshot("call-03-console-ended").await?;
+    Ok(())
+}
