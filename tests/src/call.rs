@@ -43,6 +43,10 @@ pub struct Probe {
     pub statuses: Mutex<Vec<CallStatus>>,
     /// JPEG images produced for the webview.
     pub jpegs: Mutex<usize>,
+    /// Set-up durations reported by the call (`connected`, `first_remote_video`…).
+    pub timings: Mutex<Vec<(&'static str, Duration)>>,
+    /// Glass-to-glass latency of each GP frame: capture time painted in it → decoded here.
+    pub latencies_ms: Mutex<Vec<u32>>,
 }
 
 impl CallObserver for Probe {
@@ -56,7 +60,12 @@ impl CallObserver for Probe {
         lock(&self.first_frame).get_or_insert_with(Instant::now);
         if let Some((counter, millis)) = relais_media::pattern::read(frame) {
             lock(&self.frames).push((Instant::now(), counter, millis));
+            let now = (relais_media::frame::unix_millis_now() % 65_536) as u32;
+            lock(&self.latencies_ms).push((now + 65_536 - u32::from(millis)) % 65_536);
         }
+    }
+    fn timing(&self, what: &'static str, after: Duration) {
+        lock(&self.timings).push((what, after));
     }
     fn remote_audio(&self, samples: &[i16]) {
         let mut audio = lock(&self.audio);
@@ -87,10 +96,16 @@ impl Probe {
 /// Options of a scenario.
 #[derive(Default, Clone)]
 pub struct ScenarioOptions {
-    /// Hub ICE servers / TURN (see relais_hub::Config).
-    pub configure_hub: Option<fn(&mut relais_hub::Config)>,
+    /// ICE server URLs the hub hands out (`turn:` ones get TURN REST credentials).
+    pub ice_urls: Vec<String>,
+    /// The TURN REST shared secret.
+    pub turn_secret: Option<String>,
+    /// Relay only through TURN, on both sides.
+    pub relay_only: bool,
     /// Extra Chromium flags.
     pub chromium_flags: Vec<String>,
+    /// Format of the station's synthetic camera (default 640x480 at 30 fps).
+    pub video_format: Option<relais_media::VideoFormat>,
 }
 
 /// A hub, an enrolled station with a requested consultation, and a GP browser on the console.
@@ -123,9 +138,13 @@ impl CallScenario {
         let dir = tempfile::tempdir()?;
         let mut config = relais_hub::Config::for_tests(&dir.path().join("hub"));
         config.console_dir = Some(console_dir());
-        if let Some(f) = options.configure_hub {
-            f(&mut config);
+        if !options.ice_urls.is_empty() {
+            config.ice_servers = vec![relais_hub::config::IceServerConfig {
+                urls: options.ice_urls.clone(),
+            }];
         }
+        config.turn_secret = options.turn_secret.clone();
+        config.relay_only = options.relay_only;
         let hub = relais_hub::start(config).await?;
         let admin = hub.admin();
         let gp = admin
@@ -201,7 +220,14 @@ impl CallScenario {
         })?;
         station.request_consultation(&consultation.id)?;
         let probe = Arc::new(Probe::default());
-        let calls = Calls::new(Arc::clone(&station), MediaSource::Synthetic, probe.clone());
+        let calls = Calls::new(
+            Arc::clone(&station),
+            match options.video_format {
+                Some(f) => MediaSource::Synthetic(f),
+                None => MediaSource::synthetic(),
+            },
+            probe.clone(),
+        );
         let flags: Vec<&str> = options.chromium_flags.iter().map(String::as_str).collect();
         let browser = GpBrowser::launch(&flags).await?;
         Ok(Self {

@@ -13,7 +13,9 @@ use serde_json::{json, Value};
 use tokio::process::{Child, Command};
 
 pub mod call;
+pub mod flow;
 pub mod gp;
+pub mod turn;
 
 /// The passphrase of the test stations' encrypted record.
 pub const PASSPHRASE: &str = "phrase secrète du poste de test";
@@ -48,6 +50,11 @@ pub struct Station {
 impl Station {
     /// Starts the station on `data_dir`; its database key comes from [`PASSPHRASE`].
     pub async fn launch(data_dir: &Path) -> Result<Self> {
+        Self::launch_with(data_dir, &[]).await
+    }
+
+    /// Starts the station with extra environment variables (hub address, media source…).
+    pub async fn launch_with(data_dir: &Path, env: &[(&str, &str)]) -> Result<Self> {
         let port = free_port()?;
         let native = free_port()?;
         // The driver's output goes to a file beside the data: WebKitWebDriver must not hold
@@ -64,6 +71,7 @@ impl Station {
             // The passphrase fallback: test machines have no reliable OS keyring.
             .env("RELAIS_KEY_STORE", "passphrase")
             .env("RELAIS_LOCK_AFTER_SECONDS", "900")
+            .envs(env.iter().copied())
             .stdin(Stdio::null())
             .stdout(Stdio::null())
             .stderr(log)

@@ -2,68 +2,9 @@
 //! first start, patients, the three triage outcomes, a hand-typed `invoke` that tries to
 //! open an excluded consultation, then a restart that must find everything again.
 use chrono::{Local, Months, NaiveDate};
+use relais_e2e::flow::{create_patient, create_patient_checking, first_start, intake, Person};
 use relais_e2e::{Result, Station};
 use serde_json::json;
-
-struct Person<'a> {
-    family: &'a str,
-    given: &'a str,
-    sex: &'a str,
-    birth: NaiveDate,
-}
-
-fn ddmmyyyy(d: NaiveDate) -> String {
-    d.format("%d/%m/%Y").to_string()
-}
-
-async fn create_patient(s: &Station, p: &Person<'_>) -> Result {
-    create_patient_checking(s, p, false).await
-}
-
-/// Creates a patient; with `check_nir`, first types a NIR with a wrong key and waits for
-/// the live validation to say so next to the field.
-async fn create_patient_checking(s: &Station, p: &Person<'_>, check_nir: bool) -> Result {
-    s.click("home-button").await?;
-    s.screen("today").await?;
-    s.click("new-patient").await?;
-    s.screen("patient-form").await?;
-    s.fill("patient-familyName", p.family).await?;
-    s.fill("patient-givenNames", p.given).await?;
-    s.select("patient-sex", p.sex).await?;
-    s.fill("patient-birthDate", &ddmmyyyy(p.birth)).await?;
-    s.fill("patient-phone", "06 12 34 56 78").await?;
-    s.fill("patient-commune", "Chartres").await?;
-    s.fill("patient-postalCode", "28000").await?;
-    if check_nir {
-        s.fill("patient-nir", "1 50 11 28 085 123 00").await?;
-        let error = s.wait_for_text("error-nir", "clé").await?;
-        assert!(!error.is_empty());
-        s.screenshot("04-patient-form-errors").await?;
-        s.fill("patient-nir", "").await?;
-    }
-    s.click("patient-submit").await?;
-    s.screen("patient").await?;
-    let name = s.text("patient-name").await?;
-    assert!(
-        name.to_uppercase().contains(p.family),
-        "patient page shows {name}"
-    );
-    Ok(())
-}
-
-/// Fills the intake with every safety answer "no" and the given motif.
-async fn intake(s: &Station, complaint: &str) -> Result {
-    s.click("new-consultation").await?;
-    s.screen("intake").await?;
-    s.fill("intake-complaint", complaint).await?;
-    for q in ["abdominalPain", "technicalGesture", "emergencySigns"] {
-        s.click(&format!("answer-{q}-no")).await?;
-    }
-    s.click("intake-consent").await?;
-    s.screenshot("04b-intake").await?;
-    s.click("intake-submit").await?;
-    Ok(())
-}
 
 /// The newest consultation of the day, as the backend reports it.
 async fn latest_consultation(s: &Station) -> Result<serde_json::Value> {
@@ -83,20 +24,7 @@ async fn first_start_triage_outcomes_and_restart() -> Result {
     // First start: site and first professional account.
     let s = Station::launch(&data).await?;
     s.unlock_storage().await?;
-    s.screen("setup").await?;
-    s.screenshot("01-first-start").await?;
-    s.select("site-kind", "pharmacie").await?;
-    s.fill("site-name", "Pharmacie du Parvis").await?;
-    s.fill("site-commune", "Chartres").await?;
-    s.fill("site-address", "5 rue Mathurin-Régnier").await?;
-    s.fill("user-username", "ines").await?;
-    s.fill("user-displayname", "Inès Martin").await?;
-    s.fill("user-profession", "Pharmacienne").await?;
-    s.fill("user-password", "correct horse battery").await?;
-    s.fill("user-password-confirm", "correct horse battery")
-        .await?;
-    s.click("setup-submit").await?;
-    s.screen("today").await?;
+    first_start(&s).await?;
 
     // (a) An adult with a cough: accepted, then the GP is requested.
     let adult = Person {
@@ -111,7 +39,9 @@ async fn first_start_triage_outcomes_and_restart() -> Result {
     s.screen("accepted").await?;
     s.screenshot("05-accepted").await?;
     s.click("request-gp").await?;
-    s.screen("waiting").await?;
+    // This station is not enrolled at a hub: the call screen says so and offers to retry.
+    s.screen("call").await?;
+    s.wait_for_text("call-state", "chec").await?;
     assert_eq!(latest_consultation(&s).await?["state"], "requested");
 
     // (b) A child of 2 years 11 months: excluded, redirection screen.

@@ -7,7 +7,7 @@ use relais_core::lifecycle::ConsultationState;
 use relais_core::triage::Outcome;
 use relais_link::{HubClient, LinkError};
 use relais_protocol::api::{ConsultationRequest, PatientSummary, RoomTicket};
-use relais_store::HubLinkRow;
+use relais_store::{CallEventRow, HubLinkRow};
 
 use crate::consultations::fresh_triage;
 use crate::dto::{EnrolInput, HubStatus};
@@ -151,6 +151,11 @@ impl Station {
             client,
             ticket,
         })
+    }
+
+    /// The technical journal of a consultation's calls, oldest first.
+    pub fn call_journal(&self, consultation_id: &str) -> Result<Vec<CallEventRow>, ApiError> {
+        self.with_session(|ctx| Ok(ctx.store.call_events(consultation_id)?))
     }
 
     /// Records an entry of a call's technical journal. Works while the session is locked:

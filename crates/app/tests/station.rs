@@ -45,6 +45,7 @@ fn config(dir: &std::path::Path) -> Config {
         key_store: KeyStoreChoice::Passphrase,
         lock_after_seconds: 300,
         hub_url: None,
+        hub_fingerprint: None,
     }
 }
 

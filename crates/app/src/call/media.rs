@@ -14,19 +14,24 @@ pub const START_FORMAT: VideoFormat = VideoFormat::new(640, 480, 30);
 pub const SYNTHETIC_TONE_HZ: f32 = 440.0;
 
 /// The station's media sources.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum MediaSource {
     /// The first camera, the default microphone and speaker.
     Devices,
-    /// The synthetic pattern and tone; the GP's voice is not played.
-    Synthetic,
+    /// The synthetic pattern at this format and the tone; the GP's voice is not played.
+    Synthetic(VideoFormat),
 }
 
 impl MediaSource {
+    /// The synthetic sources at the start format (640x480, 30 fps).
+    pub fn synthetic() -> Self {
+        MediaSource::Synthetic(START_FORMAT)
+    }
+
     /// `synthetic` when `RELAIS_MEDIA=synthetic`, else the devices.
     pub fn from_env() -> Self {
         match std::env::var("RELAIS_MEDIA").as_deref() {
-            Ok("synthetic") => MediaSource::Synthetic,
+            Ok("synthetic") => MediaSource::synthetic(),
             _ => MediaSource::Devices,
         }
     }
@@ -88,13 +93,9 @@ pub(crate) struct Opened {
 /// call (no camera: the call goes on with sound).
 pub(crate) fn open(source: &MediaSource) -> Opened {
     match source {
-        MediaSource::Synthetic => {
+        MediaSource::Synthetic(format) => {
             let mut failures = Vec::new();
-            let video = match SyntheticVideo::new(
-                START_FORMAT.width,
-                START_FORMAT.height,
-                START_FORMAT.fps,
-            ) {
+            let video = match SyntheticVideo::new(format.width, format.height, format.fps) {
                 Ok(v) => Some(Box::new(v) as Box<dyn VideoSource>),
                 Err(e) => {
                     failures.push(format!("video={}", e.code()));

@@ -38,6 +38,9 @@ pub trait CallObserver: Send + Sync + 'static {
     fn remote_frame(&self, _frame: &VideoFrame) {}
     /// Decoded audio of the GP, 48 kHz mono (tests detect a tone in it).
     fn remote_audio(&self, _samples: &[i16]) {}
+    /// A set-up duration, from the first offer: `connected`, `first_remote_video`,
+    /// `first_remote_audio` (benchmarks).
+    fn timing(&self, _what: &'static str, _after: std::time::Duration) {}
 }
 
 /// What the nurse asks of a running call.

@@ -37,6 +37,8 @@ pub(crate) async fn run(
     options.ice_servers = sent.ticket.ice_servers.clone();
     options.relay_only = sent.ticket.relay_only;
     options.remote_audio_events = true;
+    // Media flows all the time: 2 s without a packet is a real cut, worth recovering from.
+    options.ice_disconnected_timeout = std::time::Duration::from_secs(2);
     let (to_session_tx, to_session_rx) = mpsc::channel::<Signal>(256);
     let media = LocalMedia {
         video: opened.video,
@@ -112,7 +114,15 @@ pub(crate) async fn run(
                     SessionEvent::RemoteAudio(samples) => observer.remote_audio(&samples),
                     SessionEvent::Data(text) => received(&calls, &text),
                     SessionEvent::DataChannelOpen => {}
-                    SessionEvent::Timing(timing) => log_timing(timing),
+                    SessionEvent::Timing(timing) => {
+                        let (what, after) = match timing {
+                            Timing::Connected { after } => ("connected", after),
+                            Timing::FirstRemoteVideo { after } => ("first_remote_video", after),
+                            Timing::FirstRemoteAudio { after } => ("first_remote_audio", after),
+                        };
+                        tracing::info!(what, ms = after.as_millis() as u64, "call set-up");
+                        observer.timing(what, after);
+                    }
                 }
             }
             event = link_events.recv() => match event {
@@ -192,19 +202,5 @@ fn received(calls: &Calls, text: &str) {
         }),
         Ok(_) => {}
         Err(_) => tracing::warn!("unreadable data-channel message ignored"),
-    }
-}
-
-fn log_timing(timing: Timing) {
-    match timing {
-        Timing::Connected { after } => {
-            tracing::info!(ms = after.as_millis() as u64, "call connected")
-        }
-        Timing::FirstRemoteVideo { after } => {
-            tracing::info!(ms = after.as_millis() as u64, "first GP video frame")
-        }
-        Timing::FirstRemoteAudio { after } => {
-            tracing::info!(ms = after.as_millis() as u64, "first GP audio")
-        }
     }
 }
