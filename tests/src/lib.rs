@@ -35,6 +35,14 @@ pub fn station_binary() -> PathBuf {
         })
 }
 
+/// Runs a test body with a deadline: a WebDriver call that never answers fails the test
+/// with a message instead of hanging the whole run.
+pub async fn within(limit: Duration, body: impl std::future::Future<Output = Result>) -> Result {
+    tokio::time::timeout(limit, body)
+        .await
+        .map_err(|_| format!("the test did not finish within {limit:?}"))?
+}
+
 /// A free TCP port on 127.0.0.1.
 pub fn free_port() -> Result<u16> {
     Ok(TcpListener::bind("127.0.0.1:0")?.local_addr()?.port())

@@ -28,6 +28,14 @@ async fn eventually<T>(
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn gp_and_station_see_and_hear_each_other_then_hang_up() -> Result {
+    relais_e2e::within(
+        std::time::Duration::from_secs(180),
+        gp_and_station_see_and_hear_each_other_then_hang_up_steps(),
+    )
+    .await
+}
+
+async fn gp_and_station_see_and_hear_each_other_then_hang_up_steps() -> Result {
     let s = CallScenario::prepare(ScenarioOptions::default()).await?;
     let status = s.calls.start(&s.consultation_id).await?;
     assert_eq!(status.state, CallState::WaitingGp);

@@ -56,6 +56,14 @@ async fn console_sees_station(s: &CallScenario) -> Option<u64> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn call_relayed_only_through_coturn() -> Result {
+    relais_e2e::within(
+        std::time::Duration::from_secs(180),
+        call_relayed_only_through_coturn_steps(),
+    )
+    .await
+}
+
+async fn call_relayed_only_through_coturn_steps() -> Result {
     let turn = Turn::start()?;
     let s = relayed_call(&turn).await?;
     let mut seen = None;
@@ -85,6 +93,14 @@ async fn call_relayed_only_through_coturn() -> Result {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn call_recovers_by_itself_after_a_3_second_cut() -> Result {
+    relais_e2e::within(
+        std::time::Duration::from_secs(180),
+        call_recovers_by_itself_after_a_3_second_cut_steps(),
+    )
+    .await
+}
+
+async fn call_recovers_by_itself_after_a_3_second_cut_steps() -> Result {
     let turn = Turn::start()?;
     let s = relayed_call(&turn).await?;
 

@@ -17,6 +17,14 @@ async fn latest_consultation(s: &Station) -> Result<serde_json::Value> {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn first_start_triage_outcomes_and_restart() -> Result {
+    relais_e2e::within(
+        std::time::Duration::from_secs(300),
+        first_start_triage_outcomes_and_restart_steps(),
+    )
+    .await
+}
+
+async fn first_start_triage_outcomes_and_restart_steps() -> Result {
     let dir = tempfile::tempdir()?;
     let data = dir.path().join("data");
     let today = Local::now().date_naive();

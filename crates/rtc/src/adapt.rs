@@ -12,6 +12,11 @@ pub const LOSS_LOW: f32 = 0.02;
 const BAD_REPORTS: u32 = 2;
 /// Time of good reports before stepping back up.
 pub const GOOD_FOR: Duration = Duration::from_secs(10);
+/// Start of a call during which REMB is ignored: the receiver's estimate starts low
+/// (Chromium: ~300 kb/s) and ramps up in the first seconds.
+pub const REMB_WARMUP: Duration = Duration::from_secs(8);
+/// How long the estimate must stay below the current bitrate before stepping down.
+pub const REMB_LOW_FOR: Duration = Duration::from_secs(3);
 
 /// One rung: a format and the bitrate that goes with it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -29,6 +34,8 @@ pub struct Adapter {
     level: usize,
     bad: u32,
     good_since: Option<Instant>,
+    started: Instant,
+    remb_low_since: Option<Instant>,
 }
 
 fn even(v: u32) -> u32 {
@@ -58,6 +65,8 @@ impl Adapter {
             level: 0,
             bad: 0,
             good_since: None,
+            started: Instant::now(),
+            remb_low_since: None,
         }
     }
 
@@ -88,12 +97,21 @@ impl Adapter {
     }
 
     /// Feeds a REMB estimate; steps down at once when it is well below the current bitrate.
-    pub fn on_remb(&mut self, bitrate_bps: f32) -> Option<Rung> {
-        if bitrate_bps < self.current().bitrate_bps as f32 * 0.7 {
-            self.good_since = None;
-            return self.step_down();
+    pub fn on_remb(&mut self, bitrate_bps: f32, now: Instant) -> Option<Rung> {
+        if now.duration_since(self.started) < REMB_WARMUP {
+            return None;
         }
-        None
+        if bitrate_bps >= self.current().bitrate_bps as f32 * 0.7 {
+            self.remb_low_since = None;
+            return None;
+        }
+        let since = *self.remb_low_since.get_or_insert(now);
+        if now.duration_since(since) < REMB_LOW_FOR {
+            return None;
+        }
+        self.remb_low_since = None;
+        self.good_since = None;
+        self.step_down()
     }
 
     fn step_down(&mut self) -> Option<Rung> {
@@ -156,9 +174,21 @@ mod tests {
     }
 
     #[test]
-    fn low_remb_lowers_at_once() {
+    fn low_remb_lowers_only_when_it_lasts_after_the_warm_up() {
         let mut a = adapter();
-        assert_eq!(a.on_remb(1_900_000.0), None);
-        assert_eq!(a.on_remb(500_000.0).unwrap().format.width, 640);
+        let t0 = a.started;
+        // The receiver's first estimates are low: ignored.
+        assert_eq!(a.on_remb(300_000.0, t0 + Duration::from_secs(1)), None);
+        let t = t0 + REMB_WARMUP;
+        assert_eq!(a.on_remb(1_900_000.0, t), None);
+        assert_eq!(
+            a.on_remb(500_000.0, t),
+            None,
+            "one low estimate is not enough"
+        );
+        assert_eq!(a.on_remb(1_900_000.0, t + Duration::from_secs(1)), None);
+        assert_eq!(a.on_remb(500_000.0, t + Duration::from_secs(2)), None);
+        let rung = a.on_remb(500_000.0, t + Duration::from_secs(2) + REMB_LOW_FOR);
+        assert_eq!(rung.unwrap().format.width, 640);
     }
 }

@@ -757,7 +757,7 @@ impl Control {
                 None
             }
             (Feedback::Loss(loss), Some(a)) => a.on_loss(*loss, now),
-            (Feedback::Remb(bps), Some(a)) => a.on_remb(*bps),
+            (Feedback::Remb(bps), Some(a)) => a.on_remb(*bps, now),
             _ => None,
         };
         if let (Some(rung), Some(v)) = (rung, &self.video_ctl) {

@@ -1,0 +1,159 @@
+//! The station's call screen, in the real app under Xvfb (tauri-driver), with a real hub and
+//! the GP in headless Chromium: enrolment from the settings, request, the GP's picture on
+//! the station, mute, chat, and the nurse hanging up.
+use std::time::Duration;
+
+use relais_e2e::call::{console_dir, FAKE_GP_MEDIA_JS, GP_EMAIL, GP_PASSWORD};
+use relais_e2e::flow::{create_patient, first_start, intake, Person};
+use relais_e2e::gp::GpBrowser;
+use relais_e2e::{Result, Station};
+use relais_protocol::api::{NewAccount, Role};
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn nurse_enrols_requests_sees_the_gp_and_hangs_up() -> Result {
+    relais_e2e::within(
+        std::time::Duration::from_secs(240),
+        nurse_enrols_requests_sees_the_gp_and_hangs_up_steps(),
+    )
+    .await
+}
+
+async fn nurse_enrols_requests_sees_the_gp_and_hangs_up_steps() -> Result {
+    let dir = tempfile::tempdir()?;
+    let mut config = relais_hub::Config::for_tests(&dir.path().join("hub"));
+    config.console_dir = Some(console_dir());
+    let hub = relais_hub::start(config).await?;
+    let gp_account = hub
+        .admin()
+        .create_account(NewAccount {
+            email: GP_EMAIL.into(),
+            name: "Dr Claire Martin".into(),
+            rpps: Some("10100345676".into()),
+            password: GP_PASSWORD.into(),
+            role: Role::Gp,
+        })
+        .await?;
+    let code = hub
+        .admin()
+        .create_enrolment_code("Pharmacie du Parvis")
+        .await?;
+
+    let url = hub.url();
+    let s = Station::launch_with(
+        &dir.path().join("station"),
+        &[
+            ("RELAIS_MEDIA", "synthetic"),
+            ("RELAIS_HUB_URL", &url),
+            ("RELAIS_HUB_FINGERPRINT", hub.fingerprint()),
+        ],
+    )
+    .await?;
+    s.unlock_storage().await?;
+    first_start(&s).await?;
+
+    // Settings: the address and fingerprint are suggested; the manager types the code.
+    s.click("settings-button").await?;
+    s.screen("hub").await?;
+    s.fill("hub-code", &code.code).await?;
+    s.screenshot("10-hub-settings").await?;
+    s.click("hub-enrol").await?;
+    s.wait_for_text("hub-station-name", "Pharmacie du Parvis")
+        .await?;
+
+    let patient = Person {
+        family: "DURAND",
+        given: "Paul",
+        sex: "M",
+        birth: chrono::NaiveDate::from_ymd_opt(1950, 3, 14).ok_or("date")?,
+    };
+    create_patient(&s, &patient).await?;
+    intake(&s, "Toux grasse et fièvre depuis trois jours").await?;
+    s.screen("accepted").await?;
+    s.click("request-gp").await?;
+    s.screen("call").await?;
+    s.wait_for_text("call-state", "attente").await?;
+    s.screenshot("11-call-waiting").await?;
+
+    // The GP accepts in the console.
+    let gp = GpBrowser::launch(&[]).await?;
+    gp.open(&url).await?;
+    gp.eval(FAKE_GP_MEDIA_JS).await?;
+    gp.fill("login-email", GP_EMAIL).await?;
+    gp.fill("login-password", GP_PASSWORD).await?;
+    gp.fill(
+        "login-totp",
+        &relais_hub::totp::code_now(&gp_account.totp_secret)?,
+    )
+    .await?;
+    gp.click("login-submit").await?;
+    gp.find("waiting-item").await?;
+    gp.click("accept").await?;
+
+    // The nurse sees the call connected and the GP's picture arriving.
+    s.wait_for_text("call-state", "communication").await?;
+    let state = s.find("call-state").await?.attr("data-state").await?;
+    assert_eq!(state.as_deref(), Some("connected"));
+    let mut frames = 0;
+    for _ in 0..100 {
+        frames = s
+            .find("remote-video")
+            .await?
+            .attr("data-frames")
+            .await?
+            .and_then(|f| f.parse::<u64>().ok())
+            .unwrap_or(0);
+        if frames > 10 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(
+        frames > 10,
+        "the GP's picture did not reach the call screen ({frames} images)"
+    );
+    s.screenshot("12-call-connected").await?;
+
+    // Mute shows on the button; chat reaches the console.
+    eprintln!("[station call] connected with {frames} images; muting");
+    s.click("call-mute").await?;
+    eprintln!("[station call] mute clicked");
+    let mut pressed = None;
+    for _ in 0..50 {
+        pressed = s.find("call-mute").await?.attr("aria-pressed").await?;
+        if pressed.as_deref() == Some("true") {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(pressed.as_deref(), Some("true"));
+    eprintln!("[station call] muted");
+    s.fill("call-chat-input", "Le patient est installé.")
+        .await?;
+    eprintln!("[station call] chat typed");
+    s.click("call-chat-send").await?;
+    let mut chat = String::new();
+    for _ in 0..100 {
+        chat = gp.text("chat-log").await?;
+        if chat.contains("installé") {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(chat.contains("installé"), "console chat: {chat}");
+
+    eprintln!("[station call] chat delivered");
+    // The nurse hangs up (with confirmation): both sides end.
+    s.click("call-hangup").await?;
+    s.click("call-hangup-yes").await?;
+    s.wait_for_text("call-state", "termin").await?;
+    gp.wait_attr("call-state", "data-state", Duration::from_secs(10), |v| {
+        v == "ended"
+    })
+    .await?;
+    s.screenshot("13-call-ended").await?;
+    let journal = s.text("call-events").await?;
+    assert!(journal.contains("Appel terminé"), "journal: {journal}");
+    gp.quit().await?;
+    s.quit().await?;
+    Ok(())
+}
