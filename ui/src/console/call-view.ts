@@ -37,14 +37,14 @@ export function readingItem(m: ReadingMessage): HTMLLIElement {
 export function chatItem(m: ChatMessage): HTMLLIElement {
   return h(
     "li",
-    { class: `chat-line chat-line--${m.from}`, testid: "chat-line", "data-from": m.from },
+    { class: `gp-chat-line gp-chat-line--${m.from}`, testid: "chat-line", "data-from": m.from },
     h(
       "span",
       { class: "chat-who" },
       m.from === "gp" ? t("console.call.chatFromGp") : t("console.call.chatFromStation"),
       h("span", { class: "chat-time" }, ` · ${formatTime(m.at)}`),
     ),
-    h("span", { class: "chat-text" }, m.text),
+    h("span", { class: "gp-chat-text" }, m.text),
   );
 }
 
@@ -72,14 +72,14 @@ export function callScreen(o: CallScreenOptions): Screen & { call: Call } {
   const c = o.consultation;
 
   // ---- Elements ------------------------------------------------------------------------
-  const stateText = h("span", { class: "call-state-text" });
+  const stateText = h("span", { class: "gp-call-state-text" });
   const stateEl = h("p", { class: "call-state", testid: "call-state", role: "status", "data-state": "connecting" }, h("span", { class: "dot", "aria-hidden": "true" }), stateText);
   const qualityValue = h("strong", { class: "quality-value" });
   const qualityDetail = h("span", { class: "quality-detail" });
   const qualityEl = h("p", { class: "quality", testid: "quality", "data-level": "unknown" }, `${t("console.call.quality")} : `, qualityValue, " ", qualityDetail);
 
-  const remoteVideo = h("video", { class: "remote-video", testid: "remote-video", autoplay: true, playsinline: true, "aria-label": t("console.call.remoteVideo") });
-  const placeholder = h("p", { class: "video-placeholder", testid: "remote-placeholder" }, t("console.call.waitingVideo"));
+  const remoteVideo = h("video", { class: "gp-remote-video", testid: "remote-video", autoplay: true, playsinline: true, "aria-label": t("console.call.remoteVideo") });
+  const placeholder = h("p", { class: "gp-video-placeholder", testid: "remote-placeholder" }, t("console.call.waitingVideo"));
   const localVideo = h("video", { class: "local-video", testid: "local-video", autoplay: true, playsinline: true, "aria-label": t("console.call.localVideo") });
   localVideo.muted = true;
   localVideo.setAttribute("muted", "");
@@ -90,12 +90,12 @@ export function callScreen(o: CallScreenOptions): Screen & { call: Call } {
 
   const micBtn = h("button", { type: "button", class: "btn btn-control", testid: "toggle-mic", "aria-pressed": "false" }, icon("mic"), h("span", null, t("console.call.muteMic")));
   const camBtn = h("button", { type: "button", class: "btn btn-control", testid: "toggle-camera", "aria-pressed": "false" }, icon("camera"), h("span", null, t("console.call.muteCamera")));
-  const hangupBtn = h("button", { type: "button", class: "btn btn-control btn-hangup", testid: "hangup" }, icon("hangup"), h("span", null, t("console.call.hangup")));
-  const controls = h("div", { class: "call-controls", role: "group", "aria-label": t("console.call.controls") }, micBtn, camBtn, hangupBtn);
+  const hangupBtn = h("button", { type: "button", class: "btn btn-control gp-btn-hangup", testid: "hangup" }, icon("hangup"), h("span", null, t("console.call.hangup")));
+  const controls = h("div", { class: "gp-call-controls", role: "group", "aria-label": t("console.call.controls") }, micBtn, camBtn, hangupBtn);
 
   const readings = h("ul", { class: "readings", testid: "readings", "aria-labelledby": "readings-title" });
   const readingsEmpty = h("p", { class: "muted", testid: "readings-empty" }, t("console.call.readingsEmpty"));
-  const chatLog = h("ol", { class: "chat-log", testid: "chat-log", "aria-live": "polite", "aria-labelledby": "chat-title" });
+  const chatLog = h("ol", { class: "gp-chat-log", testid: "chat-log", "aria-live": "polite", "aria-labelledby": "chat-title" });
   const chatInput = h("input", { type: "text", class: "input", id: "chat-input", testid: "chat-input", autocomplete: "off", maxlength: "2000" });
   const chatSend = h("button", { type: "submit", class: "btn btn-primary", testid: "chat-send" }, icon("send"), h("span", null, t("console.call.chatSend")));
   const chatError = h("p", { class: "field-error", testid: "chat-error", hidden: true, "aria-live": "polite" });
@@ -103,13 +103,13 @@ export function callScreen(o: CallScreenOptions): Screen & { call: Call } {
     "form",
     { class: "chat-form", novalidate: true },
     h("label", { for: "chat-input", class: "field-label" }, t("console.call.chatInput")),
-    h("div", { class: "chat-row" }, chatInput, chatSend),
+    h("div", { class: "gp-chat-row" }, chatInput, chatSend),
     chatError,
   );
 
   const stage = h(
     "div",
-    { class: "call-stage" },
+    { class: "gp-call-stage" },
     h("div", { class: "call-topbar" }, stateEl, qualityEl),
     h("div", { class: "video-wrap" }, remoteVideo, placeholder, notice, h("div", { class: "self-view" }, localVideo, selfBadges)),
     mediaNotice,
@@ -118,7 +118,7 @@ export function callScreen(o: CallScreenOptions): Screen & { call: Call } {
   );
   const side = h(
     "aside",
-    { class: "call-side", "aria-label": t("console.call.title") },
+    { class: "gp-call-side", "aria-label": t("console.call.title") },
     h(
       "div",
       { class: "card call-patient" },
@@ -126,10 +126,10 @@ export function callScreen(o: CallScreenOptions): Screen & { call: Call } {
       h("p", { class: "call-patient-sub" }, t("console.waiting.ageSex", { age: formatAge(c.ageYears), sex: t(`sex.${c.patient.sex}`) }), " · ", c.stationName),
       h("p", { class: "complaint" }, c.complaint),
     ),
-    h("section", { class: "card call-panel", "aria-labelledby": "readings-title" }, h("h2", { id: "readings-title", class: "section-title" }, t("console.call.readings")), readingsEmpty, readings),
-    h("section", { class: "card call-panel call-chat", "aria-labelledby": "chat-title" }, h("h2", { id: "chat-title", class: "section-title" }, t("console.call.chat")), chatLog, chatForm),
+    h("section", { class: "card gp-call-panel", "aria-labelledby": "readings-title" }, h("h2", { id: "readings-title", class: "section-title" }, t("console.call.readings")), readingsEmpty, readings),
+    h("section", { class: "card gp-call-panel call-chat", "aria-labelledby": "chat-title" }, h("h2", { id: "chat-title", class: "section-title" }, t("console.call.chat")), chatLog, chatForm),
   );
-  const root = screenRoot("call", h("div", { class: "call-layout" }, stage, side));
+  const root = screenRoot("call", h("div", { class: "gp-call-layout" }, stage, side));
   root.setAttribute("aria-labelledby", "call-title");
 
   // ---- Rendering of the call's events ---------------------------------------------------

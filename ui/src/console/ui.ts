@@ -81,7 +81,7 @@ export function icon(name: IconName): SVGSVGElement {
   svg.setAttribute("viewBox", "0 0 24 24");
   svg.setAttribute("aria-hidden", "true");
   svg.setAttribute("focusable", "false");
-  svg.setAttribute("class", "icon");
+  svg.setAttribute("class", "gp-icon");
   const path = document.createElementNS(SVG, "path");
   path.setAttribute("d", ICONS[name]);
   path.setAttribute("fill", "currentColor");
@@ -91,7 +91,7 @@ export function icon(name: IconName): SVGSVGElement {
 
 /** Swap the icon inside a button. */
 export function setIcon(button: HTMLElement, name: IconName): void {
-  button.querySelector("svg.icon")?.replaceWith(icon(name));
+  button.querySelector("svg.gp-icon")?.replaceWith(icon(name));
 }
 
 export function screenRoot(name: Screen["name"], ...children: Child[]): HTMLElement {

@@ -6,6 +6,9 @@ import type { Reading, RoomTicket } from "../../src/console/protocol";
 import { t } from "../../src/lib/i18n";
 import { allByTestId, byTestId, consultation, settle } from "./helpers";
 import { FakeChannel, fakeDeps, welcome } from "./fakes";
+// station.css as text: vitest empties CSS imports (even `?raw`), so it is read from disk.
+// @ts-expect-error Node's fs, without @types/node in this package
+import { readFileSync } from "node:fs";
 
 const ticket: RoomTicket = { consultationId: "c1", roomId: "r1", joinToken: "join-1", iceServers: [], relayOnly: false };
 
@@ -117,6 +120,34 @@ describe("call screen", () => {
     expect(JSON.parse(ch.sent[0])).toMatchObject({ type: "chat", from: "gp", text: "Bonjour" });
     expect(allByTestId("chat-line").map((li) => li.dataset.from)).toEqual(["station", "gp"]);
     expect(input.value).toBe("");
+  });
+
+  it("quality reads « Mesure… » until the first stats", async () => {
+    await mount();
+    const q = byTestId("quality")!;
+    expect(q.dataset.level).toBe("unknown");
+    expect(q.querySelector(".quality-value")!.textContent).toBe(t("console.call.quality.unknown"));
+    expect(t("console.call.quality.unknown")).toBe("Mesure…");
+  });
+
+  it("the station's call rules (station.css) do not reach the console's call screen", async () => {
+    // The console builds on station.css for its components, but the station's call screen
+    // styles classes of its own (dark fixed-ratio stage with overflow hidden, 1.6rem state
+    // text, outlined icons…): with the same names they cut the console's controls off.
+    const { peers } = await mount();
+    peers[0].setIce("connected");
+    const ch = new FakeChannel();
+    peers[0].ondatachannel?.({ channel: ch });
+    ch.receive({ type: "reading", reading: { kind: "temperature", celsius: 37.8 }, takenAt: "2026-11-24T10:01:00Z", source: "manual" });
+    ch.receive({ type: "chat", from: "station", text: "Patient installé", at: "2026-11-24T10:02:00Z" });
+    const stationCss: string = readFileSync("src/styles/station.css", "utf8") // vitest runs in ui/;
+    const stationClasses = new Set(Array.from(stationCss.matchAll(/\.([a-zA-Z][\w-]*)/g), (m) => m[1]));
+    expect(stationClasses.has("btn")).toBe(true);
+    // `screen--call`: station.css only styles its own `.call-head` inside it.
+    const shared = new Set(["screen", "screen--call", "card", "btn", "btn-primary", "btn-xl", "input", "field-label", "field-error", "section-title", "screen-title", "lead", "actions", "muted", "complaint", "dot"]);
+    const used = new Set(Array.from(document.querySelectorAll("[class]")).flatMap((el) => Array.from(el.classList)));
+    const clashes = Array.from(used).filter((c) => stationClasses.has(c) && !shared.has(c));
+    expect(clashes).toEqual([]);
   });
 
   it("quality indicator with its RTT", async () => {
