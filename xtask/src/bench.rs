@@ -1,5 +1,7 @@
 //! `cargo xtask bench`: the station's cold start to its first usable screen, and its
-//! resident memory at idle (the app and its WebKit processes), into `target/bench/results.json`.
+//! resident memory at idle (the app and its WebKit processes); then the call benchmark
+//! (`call-bench` of relais-e2e: set-up times against a Chromium pair, glass-to-glass latency,
+//! recovery after a cut, CPU and memory in a 720p30 call). All into `target/bench/results.json`.
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
@@ -35,18 +37,45 @@ pub fn run(release: bool) -> Result {
         memories.push(rss_mb);
         proportional.push(pss_mb);
     }
-    let results = json!({
+    let mut results = json!({
         "station_cold_start_to_first_screen": { "value": median(&mut starts), "unit": "ms", "target": "< 1500", "runs": RUNS, "build": profile },
         "station_idle_resident_memory": { "value": median(&mut memories), "unit": "MB", "target": "< 150", "build": profile, "scope": "RSS sum of the station process and its WebKit child processes" },
         "station_idle_proportional_memory": { "value": median(&mut proportional), "unit": "MB", "build": profile, "scope": "PSS sum of the same processes (shared libraries counted once)" },
     });
     let dir = sh::root().join("target/bench");
     std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
+    drop(display);
+    let call = call_bench(release);
+    if let (Some(all), Some(call)) = (results.as_object_mut(), call.as_object()) {
+        all.extend(call.clone());
+    }
     let path = dir.join("results.json");
     let text = serde_json::to_string_pretty(&results).map_err(|e| e.to_string())?;
     std::fs::write(&path, text + "\n").map_err(|e| e.to_string())?;
     println!("{}", std::fs::read_to_string(&path).unwrap_or_default());
     Ok(())
+}
+
+/// Runs `call-bench` (same profile) and returns its entries, or one `{ "error" }` entry
+/// when it could not run: the start-up figures are written either way.
+fn call_bench(release: bool) -> serde_json::Value {
+    let out = std::env::temp_dir().join(format!("relais-call-bench-{}.json", std::process::id()));
+    let _ = std::fs::remove_file(&out);
+    let mut c = sh::cargo();
+    c.args(["run", "-p", "relais-e2e", "--bin", "call-bench"]);
+    if release {
+        c.arg("--release");
+    }
+    c.arg("--").arg(&out);
+    let read = sh::run(&mut c).and_then(|()| {
+        let text = std::fs::read_to_string(&out).map_err(|e| e.to_string())?;
+        serde_json::from_str::<serde_json::Value>(&text).map_err(|e| e.to_string())
+    });
+    let _ = std::fs::remove_file(&out);
+    match read {
+        Ok(v) => v,
+        Err(e) => json!({ "call_bench": { "error": format!("call-bench failed: {e}") } }),
+    }
 }
 
 /// One start on a fresh data directory, up to the first screen the user can act on.

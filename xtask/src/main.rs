@@ -4,7 +4,9 @@
 //! - `run`: sets up, builds the UI and the station, starts the station;
 //! - `test`: sets up, then fmt check, clippy `-D warnings`, UI tests, every Rust test
 //!   including the end-to-end ones (the station under Xvfb, driven by tauri-driver);
-//! - `bench [--release]`: start-up time and idle memory of the station, into `target/bench/results.json`.
+//! - `bench [--release]`: start-up time and idle memory of the station, then the call benchmark
+//!   (`call-bench`: set-up times against a Chromium pair, latency, recovery, CPU, memory), into
+//!   `target/bench/results.json`.
 
 mod bench;
 mod demo_hub;
