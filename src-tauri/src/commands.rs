@@ -163,7 +163,12 @@ async fn request_consultation(s: Shared<'_>, args: ConsultationArgs) -> Reply<Co
 }
 
 #[tauri::command]
-async fn cancel_consultation(s: Shared<'_>, args: ConsultationArgs) -> Reply<Consultation> {
+async fn cancel_consultation(
+    s: Shared<'_>,
+    calls: CallsState<'_>,
+    args: ConsultationArgs,
+) -> Reply<Consultation> {
+    calls.cancel(&args.consultation_id).await?;
     run(s, move |s| s.cancel_consultation(&args.consultation_id)).await
 }
 

@@ -35,9 +35,21 @@ pub fn station_binary() -> PathBuf {
         })
 }
 
+/// Sends the programs' logs (`RELAIS_LOG`, e.g. `relais_app=debug`; default warnings) to
+/// the test output. Once per process.
+pub fn init_logs() {
+    let filter = tracing_subscriber::EnvFilter::try_from_env("RELAIS_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_test_writer()
+        .try_init();
+}
+
 /// Runs a test body with a deadline: a WebDriver call that never answers fails the test
 /// with a message instead of hanging the whole run.
 pub async fn within(limit: Duration, body: impl std::future::Future<Output = Result>) -> Result {
+    init_logs();
     tokio::time::timeout(limit, body)
         .await
         .map_err(|_| format!("the test did not finish within {limit:?}"))?

@@ -115,6 +115,11 @@ impl Station {
         self.advance(id, Event::Request)
     }
 
+    /// The GP joined the call: requested → in call (triage re-run, as for every move).
+    pub fn join_call(&self, id: &str) -> Result<Consultation, ApiError> {
+        self.advance(id, Event::Join)
+    }
+
     /// Cancels a consultation that has not started.
     pub fn cancel_consultation(&self, id: &str) -> Result<Consultation, ApiError> {
         self.advance(id, Event::Cancel)

@@ -153,6 +153,11 @@ impl Station {
         })
     }
 
+    /// The hub's id of a consultation sent to it.
+    pub fn hub_consultation(&self, consultation_id: &str) -> Result<Option<String>, ApiError> {
+        self.with_session(|ctx| Ok(ctx.store.hub_consultation_id(consultation_id)?))
+    }
+
     /// The technical journal of a consultation's calls, oldest first.
     pub fn call_journal(&self, consultation_id: &str) -> Result<Vec<CallEventRow>, ApiError> {
         self.with_session(|ctx| Ok(ctx.store.call_events(consultation_id)?))

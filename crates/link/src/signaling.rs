@@ -195,6 +195,7 @@ impl Pump {
                 incoming = stream.next() => match incoming {
                     Some(Ok(Message::Text(text))) => match parse(text.as_str()) {
                         Ok(signal) => {
+                            tracing::debug!(kind = kind_of(&signal), "signal from the hub");
                             if let Signal::Welcome { rejoin_token, .. } = &signal {
                                 self.token = rejoin_token.clone();
                             }
@@ -216,6 +217,7 @@ impl Pump {
                 },
                 outgoing = self.outgoing.recv() => match outgoing {
                     Some(signal) => {
+                        tracing::debug!(kind = kind_of(&signal), "signal to the hub");
                         let over = matches!(signal, Signal::Hangup);
                         if sink.send(Message::text(encode(&signal))).await.is_err() {
                             self.keep(signal);
@@ -260,6 +262,22 @@ impl Pump {
                 },
             }
         }
+    }
+}
+
+/// The message type, for logs (never the content).
+fn kind_of(signal: &Signal) -> &'static str {
+    match signal {
+        Signal::Welcome { .. } => "welcome",
+        Signal::PeerJoined => "peerJoined",
+        Signal::PeerLeft => "peerLeft",
+        Signal::Offer { .. } => "offer",
+        Signal::Answer { .. } => "answer",
+        Signal::Candidate { .. } => "candidate",
+        Signal::RestartRequest => "restartRequest",
+        Signal::Incident { .. } => "incident",
+        Signal::Hangup => "hangup",
+        Signal::Error { .. } => "error",
     }
 }
 

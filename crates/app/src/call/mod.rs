@@ -173,6 +173,47 @@ impl Calls {
         self.command(Command::Data(json)).await
     }
 
+    /// Withdraws the request of a consultation no GP has joined yet, and ends its call.
+    /// Nothing to do when the consultation has no call here.
+    pub async fn cancel(&self, consultation_id: &str) -> Result<(), ApiError> {
+        let running = self
+            .status()
+            .filter(|s| s.consultation_id == consultation_id && !s.state.is_over());
+        let Some(status) = running else {
+            return Ok(());
+        };
+        if matches!(
+            status.state,
+            CallState::Connecting | CallState::Connected | CallState::Reconnecting
+        ) {
+            return Err(ApiError::new(
+                "CALL_IN_PROGRESS",
+                "Le médecin a rejoint l’appel : raccrochez plutôt que d’annuler.",
+            ));
+        }
+        if let Some(hub_id) = self.station.hub_consultation(consultation_id)? {
+            let client = self.station.hub_client()?;
+            client.cancel(&hub_id).await?;
+        }
+        self.journal("CANCELLED", "by=station");
+        let commands = self.lock().as_mut().and_then(|c| c.commands.take());
+        if let Some(tx) = commands {
+            let _ = tx.send(Command::HangUp).await;
+        }
+        self.update(|s| s.set_state(CallState::Ended, Utc::now()));
+        Ok(())
+    }
+
+    /// The GP joined: the consultation moves to "in call" in the record.
+    pub(crate) fn consultation_joined(&self) {
+        let Some(id) = self.status().map(|s| s.consultation_id) else {
+            return;
+        };
+        if let Err(e) = self.station.join_call(&id) {
+            tracing::warn!(code = %e.code, "consultation not moved to in call");
+        }
+    }
+
     /// Ends the call on both sides.
     pub async fn hang_up(&self) -> Result<CallStatus, ApiError> {
         self.command(Command::HangUp).await?;

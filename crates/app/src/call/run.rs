@@ -36,7 +36,8 @@ pub(crate) async fn run(
     let mut options = relais_rtc::SessionOptions::new(Role::Offerer);
     options.ice_servers = sent.ticket.ice_servers.clone();
     options.relay_only = sent.ticket.relay_only;
-    options.remote_audio_events = true;
+    // Decoded GP audio as events only where no speaker plays it (synthetic media: tests).
+    options.remote_audio_events = matches!(calls.source(), media::MediaSource::Synthetic(_));
     // Media flows all the time: 2 s without a packet is a real cut, worth recovering from.
     options.ice_disconnected_timeout = std::time::Duration::from_secs(2);
     let (to_session_tx, to_session_rx) = mpsc::channel::<Signal>(256);
@@ -45,7 +46,7 @@ pub(crate) async fn run(
         audio: opened.audio,
         speaker: opened.speaker,
     };
-    let (session, mut events) =
+    let (session, session_events) =
         match Session::start(options, media, to_session_rx, to_hub.clone()).await {
             Ok(started) => started,
             Err(e) => {
@@ -61,13 +62,21 @@ pub(crate) async fn run(
                 return;
             }
         };
+    // The session blocks when its events are not read; this loop also awaits the session
+    // (data, hang-up): drain its events on their own task so neither waits for the other.
+    let mut events = drain(session_events);
     let observer = calls.observer();
     let mut frames = FramePipe::start(Arc::clone(&observer));
     let mut connected_once = false;
+    let mut hub_open = true;
     loop {
         tokio::select! {
-            signal = from_hub.recv() => {
-                let Some(signal) = signal else { break };
+            signal = from_hub.recv(), if hub_open => {
+                // The pump stops after a hang-up: the session still has to report its end.
+                let Some(signal) = signal else {
+                    hub_open = false;
+                    continue;
+                };
                 match &signal {
                     Signal::Welcome { peer_present: true, .. } | Signal::PeerJoined => {
                         gp_joined(&calls, &sent).await;
@@ -90,6 +99,7 @@ pub(crate) async fn run(
                         if !connected_once {
                             connected_once = true;
                             calls.journal("CONNECTED", "");
+                            calls.consultation_joined();
                         }
                         calls.update(|s| s.set_state(CallState::Connected, Utc::now()));
                     }
@@ -168,6 +178,10 @@ pub(crate) async fn run(
         }
     }
     session.hangup().await;
+    if !calls.status().is_some_and(|s| s.state.is_over()) {
+        calls.journal("ENDED", "by=station");
+        calls.update(|s| s.set_state(CallState::Ended, Utc::now()));
+    }
     drop(to_hub);
     // The pump ends on hang-up; give it a moment to deliver it, then stop it.
     if tokio::time::timeout(std::time::Duration::from_secs(2), link_task)
@@ -176,6 +190,19 @@ pub(crate) async fn run(
     {
         tracing::warn!("signaling pump did not stop in time");
     }
+}
+
+/// Forwards the session's events to an unbounded channel read by the run loop.
+fn drain(mut events: mpsc::Receiver<SessionEvent>) -> mpsc::UnboundedReceiver<SessionEvent> {
+    let (tx, rx) = mpsc::unbounded_channel();
+    tokio::spawn(async move {
+        while let Some(event) = events.recv().await {
+            if tx.send(event).is_err() {
+                break;
+            }
+        }
+    });
+    rx
 }
 
 /// The GP is in the room: the call is being set up; learn the GP's name.

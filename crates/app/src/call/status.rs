@@ -161,6 +161,7 @@ pub fn message_fr(kind: &str) -> &'static str {
         "FAILED" => "La liaison audio et vidéo n’a pas pu être préparée.",
         "REFUSED" => "Le serveur Relais a refusé la connexion.",
         "ENDED" => "Appel terminé.",
+        "CANCELLED" => "Demande annulée avant l’arrivée du médecin.",
         _ => "Incident technique.",
     }
 }
