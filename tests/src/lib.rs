@@ -114,6 +114,8 @@ impl Station {
 
     /// Waits for the element with this `data-testid`.
     pub async fn find(&self, testid: &str) -> Result<Element> {
+        // The steps, in the test's output: where a run stopped is visible.
+        eprintln!("[station] {testid}");
         let css = format!("[data-testid=\"{testid}\"]");
         Ok(self
             .client

@@ -18,7 +18,7 @@ use webrtc::media_stream::track_local::static_sample::TrackLocalStaticSample;
 use webrtc::media_stream::track_local::{TrackLocal, TrackLocalEvent};
 use webrtc::peer_connection::{
     PeerConnection, RTCIceCandidateInit, RTCIceConnectionState, RTCPeerConnectionState,
-    RTCSessionDescription,
+    RTCSessionDescription, StatsSelector,
 };
 
 use crate::adapt::Adapter;
@@ -28,6 +28,7 @@ use crate::feedback::{classify, Feedback};
 use crate::handler::{Handler, PcEvent};
 use crate::local_media::{self, AudioControl, TrackSlot, VideoControl};
 use crate::options::{Role, SessionOptions};
+use crate::quality::LinkQuality;
 use crate::remote_media::{spawn_remote_track, RemoteContext};
 use crate::tasks::TaskCounter;
 use crate::RtcError;
@@ -50,6 +51,7 @@ pub struct LocalMedia {
 
 enum Command {
     Hangup,
+    Quality(oneshot::Sender<LinkQuality>),
     SendData(String, oneshot::Sender<Result<(), RtcError>>),
     RestartIce,
 }
@@ -207,6 +209,16 @@ impl Session {
             .and_then(|v| v.format().map(|f| (f, v.bitrate())))
     }
 
+    /// Round-trip time and loss of the link, from the peer connection's statistics.
+    pub async fn quality(&self) -> Result<LinkQuality, RtcError> {
+        let (tx, rx) = oneshot::channel();
+        self.commands
+            .send(Command::Quality(tx))
+            .await
+            .map_err(|_| RtcError::Ended)?;
+        rx.await.map_err(|_| RtcError::Ended)
+    }
+
     /// Restarts ICE now (offerer), or asks the offerer to (answerer).
     pub async fn restart_ice(&self) -> Result<(), RtcError> {
         self.commands
@@ -297,6 +309,16 @@ impl Control {
                 command = commands.recv() => match command {
                     Some(Command::SendData(text, reply)) => {
                         let _ = reply.send(self.send_data(&text).await);
+                        Flow::Continue
+                    }
+                    Some(Command::Quality(reply)) => {
+                        let quality = match &self.pc {
+                            Some(pc) => {
+                                crate::quality::from_report(&pc.get_stats(Instant::now(), StatsSelector::None).await)
+                            }
+                            None => LinkQuality::default(),
+                        };
+                        let _ = reply.send(quality);
                         Flow::Continue
                     }
                     Some(Command::RestartIce) => {

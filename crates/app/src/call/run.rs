@@ -11,7 +11,7 @@ use relais_rtc::{
 use tokio::sync::mpsc;
 
 use super::frames::FramePipe;
-use super::{media, CallError, CallState, Calls, ChatLine, Command};
+use super::{media, quality_level, CallError, CallState, Calls, ChatLine, Command, Quality};
 use crate::hub::SentConsultation;
 
 /// Runs the call until it ends; every step goes to the status and the journal.
@@ -38,8 +38,11 @@ pub(crate) async fn run(
     options.relay_only = sent.ticket.relay_only;
     // Decoded GP audio as events only where no speaker plays it (synthetic media: tests).
     options.remote_audio_events = matches!(calls.source(), media::MediaSource::Synthetic(_));
-    // Media flows all the time: 2 s without a packet is a real cut, worth recovering from.
+    // Media flows all the time: 2 s without a packet is a real cut, worth recovering from;
+    // and ICE restarts are retried at least every 2 s, so the call is back soon after the
+    // network.
     options.ice_disconnected_timeout = std::time::Duration::from_secs(2);
+    options.max_restart_backoff = std::time::Duration::from_secs(2);
     let (to_session_tx, to_session_rx) = mpsc::channel::<Signal>(256);
     let media = LocalMedia {
         video: opened.video,
@@ -69,6 +72,7 @@ pub(crate) async fn run(
     let mut frames = FramePipe::start(Arc::clone(&observer));
     let mut connected_once = false;
     let mut hub_open = true;
+    let mut quality_tick = tokio::time::interval(std::time::Duration::from_secs(2));
     loop {
         tokio::select! {
             signal = from_hub.recv(), if hub_open => {
@@ -151,6 +155,17 @@ pub(crate) async fn run(
                 }
                 Some(LinkEvent::Ended) => {}
             },
+            _ = quality_tick.tick(), if connected_once => {
+                if let Ok(q) = session.quality().await {
+                    calls.update(|s| {
+                        s.quality = Quality {
+                            rtt_ms: q.rtt_ms,
+                            loss_percent: q.loss_percent,
+                            level: quality_level(q.rtt_ms, q.loss_percent),
+                        }
+                    });
+                }
+            }
             command = commands.recv() => match command {
                 Some(Command::Mute(muted)) => session.set_muted(muted),
                 Some(Command::Camera(on)) => session.set_camera_enabled(on),
