@@ -36,10 +36,12 @@ impl CallObserver for WebviewObserver {
     }
 
     fn remote_jpeg(&self, jpeg: Vec<u8>) {
-        let mut video = self.video.lock().unwrap_or_else(|p| p.into_inner());
-        if let Some(channel) = video.as_ref() {
+        // Never hold the lock while sending: the send goes through the window's thread,
+        // which may be waiting for this lock (`call_video`).
+        let channel = self.video.lock().unwrap_or_else(|p| p.into_inner()).clone();
+        if let Some(channel) = channel {
             if channel.send(InvokeResponseBody::Raw(jpeg)).is_err() {
-                *video = None;
+                *self.video.lock().unwrap_or_else(|p| p.into_inner()) = None;
             }
         }
     }

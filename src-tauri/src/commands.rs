@@ -240,8 +240,8 @@ async fn start_call(calls: CallsState<'_>, args: ConsultationArgs) -> Reply<Call
 }
 
 #[tauri::command]
-fn call_status(calls: CallsState<'_>) -> Option<CallStatus> {
-    calls.status()
+async fn call_status(calls: CallsState<'_>) -> Reply<Option<CallStatus>> {
+    Ok(calls.status())
 }
 
 #[tauri::command]
@@ -272,8 +272,13 @@ async fn media_devices() -> Reply<MediaDevices> {
 }
 
 #[tauri::command]
-fn call_video(webview: tauri::Webview, observer: State<'_, Arc<WebviewObserver>>, args: VideoArgs) {
+async fn call_video(
+    webview: tauri::Webview,
+    observer: State<'_, Arc<WebviewObserver>>,
+    args: VideoArgs,
+) -> Reply<()> {
     observer.set_video_channel(args.on_frame.channel_on(webview));
+    Ok(())
 }
 
 /// The first screen is on display (measured by the start-up benchmark).
