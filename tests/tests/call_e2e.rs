@@ -55,6 +55,23 @@ async fn gp_and_station_see_and_hear_each_other_then_hang_up_steps() -> Result {
         .station_state(CallState::Connected, Duration::from_secs(20))
         .await?;
     assert_eq!(connected.gp_name.as_deref(), Some("Dr Claire Martin"));
+    // The record follows: the consultation is now "in call".
+    let mut state = None;
+    for _ in 0..50 {
+        let today = s.station.today()?;
+        state = today
+            .iter()
+            .find(|i| i.consultation.id == s.consultation_id)
+            .map(|i| i.consultation.state);
+        if state == Some(relais_core::lifecycle::ConsultationState::InCall) {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(
+        state,
+        Some(relais_core::lifecycle::ConsultationState::InCall)
+    );
 
     // Station → GP: the frame counter advances in the console, the 440 Hz tone is heard.
     let first = eventually(

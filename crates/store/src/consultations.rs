@@ -69,10 +69,7 @@ fn exists(conn: &rusqlite::Connection, id: &str) -> Result<bool> {
 }
 
 fn valid_state(s: &str) -> bool {
-    !s.is_empty()
-        && s.len() <= 64
-        && s.bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+    !s.is_empty() && s.len() <= 64 && s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
 }
 
 impl Store {
