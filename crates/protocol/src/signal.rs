@@ -174,13 +174,19 @@ mod tests {
             sdp_m_line_index: Some(0),
         };
         let text = encode(&s);
-        assert!(text.starts_with("{\"v\":1,\"type\":\"candidate\""), "{text}");
+        assert!(
+            text.starts_with("{\"v\":1,\"type\":\"candidate\""),
+            "{text}"
+        );
         assert_eq!(parse(&text).unwrap(), s);
     }
 
     #[test]
     fn refuses_oversized_malformed_and_unknown() {
-        let big = format!("{{\"v\":1,\"type\":\"offer\",\"sdp\":\"{}\"}}", "a".repeat(70_000));
+        let big = format!(
+            "{{\"v\":1,\"type\":\"offer\",\"sdp\":\"{}\"}}",
+            "a".repeat(70_000)
+        );
         assert_eq!(parse(&big).unwrap_err().code(), "SIGNAL_TOO_BIG");
         assert_eq!(parse("{").unwrap_err().code(), "SIGNAL_MALFORMED");
         assert_eq!(
@@ -191,7 +197,10 @@ mod tests {
             parse("{\"v\":2,\"type\":\"hangup\"}").unwrap_err().code(),
             "SIGNAL_VERSION"
         );
-        assert_eq!(parse("{\"type\":\"hangup\"}").unwrap_err().code(), "SIGNAL_MALFORMED");
+        assert_eq!(
+            parse("{\"type\":\"hangup\"}").unwrap_err().code(),
+            "SIGNAL_MALFORMED"
+        );
     }
 
     #[test]
