@@ -95,6 +95,7 @@ impl GpBrowser {
 
     /// Waits for the element with this `data-testid`.
     pub async fn find(&self, testid: &str) -> Result<Element> {
+        eprintln!("[console] {testid}");
         let css = format!("[data-testid=\"{testid}\"]");
         Ok(self
             .client

@@ -187,6 +187,7 @@ impl Station {
         let needle = needle.to_lowercase();
         let deadline = tokio::time::Instant::now() + WAIT;
         let mut seen = Vec::new();
+        eprintln!("[station] waiting for {testid} to say {needle:?}");
         while tokio::time::Instant::now() < deadline {
             seen.clear();
             for e in self.client.find_all(Locator::Css(&css)).await? {
