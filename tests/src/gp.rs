@@ -9,7 +9,7 @@ use fantoccini::{Client, ClientBuilder, Locator};
 use serde_json::{json, Value};
 use tokio::process::{Child, Command};
 
-use crate::{descendants, free_port, wait_for_driver, Result, WAIT};
+use crate::{free_port, wait_for_driver, Result, WAIT};
 
 /// Chromium's flags for a GP in tests (PLATFORM.md): headless, fake media devices, no
 /// background traffic to the closed network.
@@ -169,11 +169,7 @@ impl GpBrowser {
 
     /// Saves a screenshot into `$RELAIS_E2E_SCREENSHOTS` when set.
     pub async fn screenshot(&self, name: &str) -> Result {
-        if let Some(dir) = std::env::var_os("RELAIS_E2E_SCREENSHOTS") {
-            let png = self.client.screenshot().await?;
-            std::fs::write(PathBuf::from(dir).join(format!("{name}.png")), png)?;
-        }
-        Ok(())
+        crate::save_screenshot(&self.client, name).await
     }
 
     /// Closes the browser, then its driver (on drop).
@@ -185,14 +181,7 @@ impl GpBrowser {
 
 impl Drop for GpBrowser {
     fn drop(&mut self) {
-        if let Some(pid) = self.driver.id() {
-            for p in descendants(pid) {
-                let _ = std::process::Command::new("kill")
-                    .args(["-KILL", &p.to_string()])
-                    .status();
-            }
-        }
-        let _ = self.driver.start_kill();
+        crate::stop_tree(&mut self.driver);
     }
 }
 

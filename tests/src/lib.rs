@@ -231,11 +231,7 @@ impl Station {
 
     /// Saves a screenshot when `RELAIS_E2E_SCREENSHOTS` names a folder.
     pub async fn screenshot(&self, name: &str) -> Result {
-        if let Some(dir) = std::env::var_os("RELAIS_E2E_SCREENSHOTS") {
-            let png = self.client.screenshot().await?;
-            std::fs::write(PathBuf::from(dir).join(format!("{name}.png")), png)?;
-        }
-        Ok(())
+        save_screenshot(&self.client, name).await
     }
 
     /// Closes the app, then its driver (on drop).
@@ -249,15 +245,29 @@ impl Drop for Station {
     /// Stops tauri-driver and every process under it (WebKitWebDriver, the app, WebKit's
     /// helpers), also when a test fails half-way.
     fn drop(&mut self) {
-        if let Some(pid) = self.driver.id() {
-            for p in descendants(pid) {
-                let _ = std::process::Command::new("kill")
-                    .args(["-KILL", &p.to_string()])
-                    .status();
-            }
-        }
-        let _ = self.driver.start_kill();
+        stop_tree(&mut self.driver);
     }
+}
+
+/// Kills a driver and every process under it (the browser or the app and its helpers).
+pub(crate) fn stop_tree(driver: &mut Child) {
+    if let Some(pid) = driver.id() {
+        for p in descendants(pid) {
+            let _ = std::process::Command::new("kill")
+                .args(["-KILL", &p.to_string()])
+                .status();
+        }
+    }
+    let _ = driver.start_kill();
+}
+
+/// Saves a screenshot of a WebDriver session into `$RELAIS_E2E_SCREENSHOTS` when set.
+pub(crate) async fn save_screenshot(client: &Client, name: &str) -> Result {
+    if let Some(dir) = std::env::var_os("RELAIS_E2E_SCREENSHOTS") {
+        let png = client.screenshot().await?;
+        std::fs::write(PathBuf::from(dir).join(format!("{name}.png")), png)?;
+    }
+    Ok(())
 }
 
 /// The processes under `root` (children first found, then theirs), read from /proc.
