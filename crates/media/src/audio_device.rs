@@ -238,7 +238,20 @@ mod backend {
         }
     }
 
-    fn hold(stream: cpal::Stream, stop: &AtomicBool) {
+    /// Tells the opener whether the stream started, then keeps it running until `stop`.
+    fn serve(
+        built: Result<cpal::Stream, MediaError>,
+        ready: &mpsc::Sender<Result<(), MediaError>>,
+        stop: &AtomicBool,
+    ) {
+        let stream = match built {
+            Ok(stream) => stream,
+            Err(e) => {
+                let _ = ready.send(Err(e));
+                return;
+            }
+        };
+        let _ = ready.send(Ok(()));
         while !stop.load(Ordering::Relaxed) {
             std::thread::sleep(Duration::from_millis(20));
         }
@@ -292,15 +305,7 @@ mod backend {
                 .map_err(|e| MediaError::DeviceFailed(e.to_string()))?;
             Ok(stream)
         })();
-        match built {
-            Ok(stream) => {
-                let _ = ready.send(Ok(()));
-                hold(stream, &stop);
-            }
-            Err(e) => {
-                let _ = ready.send(Err(e));
-            }
-        }
+        serve(built, &ready, &stop);
     }
 
     pub(super) fn run_output(
@@ -358,15 +363,7 @@ mod backend {
                 .map_err(|e| MediaError::DeviceFailed(e.to_string()))?;
             Ok(stream)
         })();
-        match built {
-            Ok(stream) => {
-                let _ = ready.send(Ok(()));
-                hold(stream, &stop);
-            }
-            Err(e) => {
-                let _ = ready.send(Err(e));
-            }
-        }
+        serve(built, &ready, &stop);
     }
 }
 
