@@ -191,34 +191,12 @@ impl CallScenario {
                 code: code.code,
             })
             .await?;
-        let patient = station.create_patient(&Patient {
-            family_name: "Durand".into(),
-            used_name: None,
-            given_names: "Paul".into(),
-            sex: Sex::M,
-            birth_date: NaiveDate::from_ymd_opt(1950, 3, 14).ok_or("date")?,
-            birth_place_code: None,
-            nir: None,
-            phone: "06 12 34 56 78".into(),
-            address: None,
-            postal_code: Some("28000".into()),
-            commune: "Chartres".into(),
-            treating_doctor: None,
-            coverage: Coverage::default(),
-            weight_kg: None,
-        })?;
-        let consultation = station.submit_intake(&IntakeInput {
-            patient_id: patient.id.clone(),
-            complaint: "Toux grasse et fièvre depuis trois jours".into(),
-            answers: Answers {
-                abdominal_pain: Some(false),
-                technical_gesture: Some(false),
-                emergency_signs: Some(false),
-            },
-            priority: PriorityCriteria::default(),
-            consent: true,
-        })?;
-        station.request_consultation(&consultation.id)?;
+        let consultation_id = requested_consultation(
+            &station,
+            ("Durand", "Paul", Sex::M),
+            NaiveDate::from_ymd_opt(1950, 3, 14).ok_or("date")?,
+            "Toux grasse et fièvre depuis trois jours",
+        )?;
         let probe = Arc::new(Probe::default());
         let calls = Calls::new(
             Arc::clone(&station),
@@ -236,7 +214,7 @@ impl CallScenario {
             calls,
             probe,
             gp: browser,
-            consultation_id: consultation.id,
+            consultation_id,
             gp_totp_secret: gp.totp_secret,
             _dir: dir,
         })
@@ -289,4 +267,43 @@ impl CallScenario {
     pub async fn gp_reads_remote(&self) -> Result<Value> {
         self.gp.eval_async(READ_REMOTE_JS).await
     }
+}
+
+/// Creates a patient (`(family name, given names, sex)`) and an accepted intake at the
+/// station, and requests a GP: the consultation's id (not yet sent to the hub).
+pub fn requested_consultation(
+    station: &Station,
+    (family_name, given_names, sex): (&str, &str, Sex),
+    birth_date: NaiveDate,
+    complaint: &str,
+) -> Result<String> {
+    let patient = station.create_patient(&Patient {
+        family_name: family_name.into(),
+        used_name: None,
+        given_names: given_names.into(),
+        sex,
+        birth_date,
+        birth_place_code: None,
+        nir: None,
+        phone: "06 12 34 56 78".into(),
+        address: None,
+        postal_code: Some("28000".into()),
+        commune: "Chartres".into(),
+        treating_doctor: None,
+        coverage: Coverage::default(),
+        weight_kg: None,
+    })?;
+    let consultation = station.submit_intake(&IntakeInput {
+        patient_id: patient.id.clone(),
+        complaint: complaint.into(),
+        answers: Answers {
+            abdominal_pain: Some(false),
+            technical_gesture: Some(false),
+            emergency_signs: Some(false),
+        },
+        priority: PriorityCriteria::default(),
+        consent: true,
+    })?;
+    station.request_consultation(&consultation.id)?;
+    Ok(consultation.id)
 }

@@ -161,19 +161,6 @@ impl Station {
         Ok(())
     }
 
-    /// Clicks from the page's script: for a button whose click removes it from the page,
-    /// where WebKitWebDriver's pointer click may never answer.
-    pub async fn click_in_page(&self, testid: &str) -> Result {
-        let element = self.find(testid).await?;
-        self.client
-            .execute(
-                "arguments[0].click();",
-                vec![serde_json::to_value(&element)?],
-            )
-            .await?;
-        Ok(())
-    }
-
     /// Chooses an option of a `<select>` by value.
     pub async fn select(&self, testid: &str, value: &str) -> Result {
         self.find(testid).await?.select_by_value(value).await?;

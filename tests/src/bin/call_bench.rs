@@ -14,11 +14,10 @@ use std::time::{Duration, Instant};
 
 use chrono::NaiveDate;
 use relais_app::call::CallState;
-use relais_app::dto::IntakeInput;
-use relais_app::Station;
-use relais_core::identity::{Coverage, Patient, Sex};
-use relais_core::triage::{Answers, PriorityCriteria};
-use relais_e2e::call::{CallScenario, Probe, ScenarioOptions, FAKE_GP_MEDIA_JS};
+use relais_core::identity::Sex;
+use relais_e2e::call::{
+    requested_consultation, CallScenario, Probe, ScenarioOptions, FAKE_GP_MEDIA_JS,
+};
 use relais_e2e::gp::GpBrowser;
 use relais_e2e::turn::{Turn, TURN_SECRET};
 use relais_e2e::Result;
@@ -438,43 +437,15 @@ async fn back_to_list(s: &CallScenario) -> Result {
     Ok(())
 }
 
-/// A second consultation of the scenario's station, requested (not yet sent to the hub).
-fn second_consultation(station: &Station) -> Result<String> {
-    let patient = station.create_patient(&Patient {
-        family_name: "Lefèvre".into(),
-        used_name: None,
-        given_names: "Jeanne".into(),
-        sex: Sex::F,
-        birth_date: NaiveDate::from_ymd_opt(1962, 7, 2).ok_or("date")?,
-        birth_place_code: None,
-        nir: None,
-        phone: "06 98 76 54 32".into(),
-        address: None,
-        postal_code: Some("28000".into()),
-        commune: "Chartres".into(),
-        treating_doctor: None,
-        coverage: Coverage::default(),
-        weight_kg: None,
-    })?;
-    let consultation = station.submit_intake(&IntakeInput {
-        patient_id: patient.id.clone(),
-        complaint: "Mal de gorge et fièvre depuis deux jours".into(),
-        answers: Answers {
-            abdominal_pain: Some(false),
-            technical_gesture: Some(false),
-            emergency_signs: Some(false),
-        },
-        priority: PriorityCriteria::default(),
-        consent: true,
-    })?;
-    station.request_consultation(&consultation.id)?;
-    Ok(consultation.id)
-}
-
 /// The reference: a second Chromium takes the station's ticket of a second consultation and
 /// calls the same console; returns (connected ms, first frame ms, video codec).
 async fn reference_call(s: &CallScenario) -> Result<(f64, f64, String)> {
-    let id = second_consultation(&s.station)?;
+    let id = requested_consultation(
+        &s.station,
+        ("Lefèvre", "Jeanne", Sex::F),
+        NaiveDate::from_ymd_opt(1962, 7, 2).ok_or("date")?,
+        "Mal de gorge et fièvre depuis deux jours",
+    )?;
     let sent = s.station.send_to_hub(&id).await?;
     let signal_url = sent.client.signal_url(&sent.ticket.join_token)?;
     let browser = GpBrowser::launch(&[]).await?;
