@@ -113,6 +113,7 @@ fn test() -> Result {
             sh::cargo()
                 .args(["test", "--workspace", "--no-fail-fast"])
                 .env("DISPLAY", display.name())
+                .env("RELAIS_PYTHON", setup::python_path())
                 .env(
                     "RELAIS_STATION_BIN",
                     root.join("target/debug/relais-station"),

@@ -32,7 +32,8 @@ const RUN_PACKAGES: &[&str] = &[
     "libclang-dev",
 ];
 
-/// Test tools: WebKit's WebDriver, the kernel keyring tools, Chromium as the GP, coturn, PulseAudio.
+/// Test tools: WebKit's WebDriver, the kernel keyring tools, Chromium and Firefox as the GP,
+/// coturn, PulseAudio, CUPS with a PDF printer, poppler to read PDFs back.
 const TEST_PACKAGES: &[&str] = &[
     "webkit2gtk-driver",
     "keyutils",
@@ -40,6 +41,8 @@ const TEST_PACKAGES: &[&str] = &[
     // The GP's browser in the end-to-end tests, and its WebDriver.
     "chromium",
     "chromium-driver",
+    // The console must also work in Firefox (driven by geckodriver, installed with cargo).
+    "firefox-esr",
     // TURN relay, network namespaces and links cut on purpose.
     "coturn",
     "iproute2",
@@ -47,6 +50,26 @@ const TEST_PACKAGES: &[&str] = &[
     "pulseaudio",
     "pulseaudio-utils",
     "libasound2-plugins",
+    // Signals played into the stethoscope sink, and measured.
+    "sox",
+    // Printing at the station: CUPS and a printer that writes PDF files.
+    "cups",
+    "cups-client",
+    "cups-bsd",
+    "printer-driver-cups-pdf",
+    // Reading printed and rendered PDFs back (pdftotext, pdftoppm).
+    "poppler-utils",
+    // An independent FHIR R4 validator is installed from PyPI into this virtual environment.
+    "python3-venv",
+];
+
+/// Python packages of the tests, installed into `target/pyenv` (rebuilt when missing).
+const PYTHON_PACKAGES: &[&str] = &["fhir.resources==8.3.0"];
+
+/// Cargo tools of the tests: (binary, crate, version requirement).
+const CARGO_TOOLS: &[(&str, &str, &str)] = &[
+    ("tauri-driver", "tauri-driver", "^2"),
+    ("geckodriver", "geckodriver", "^0.37"),
 ];
 
 /// Prepares the machine.
@@ -57,10 +80,58 @@ pub fn run(purpose: Purpose) -> Result {
     }
     apt(&packages)?;
     npm()?;
-    if purpose == Purpose::Test && !sh::has("tauri-driver") {
-        println!("==> cargo install tauri-driver");
-        sh::run(sh::cargo().args(["install", "tauri-driver", "--version", "^2", "--locked"]))?;
+    if purpose == Purpose::Test {
+        for (binary, krate, version) in CARGO_TOOLS {
+            if !sh::has(binary) {
+                println!("==> cargo install {krate}");
+                sh::run(sh::cargo().args(["install", krate, "--version", version, "--locked"]))?;
+            }
+        }
+        python()?;
     }
+    Ok(())
+}
+
+/// Path of the tests' Python interpreter (a virtual environment under `target/`).
+pub fn python_path() -> std::path::PathBuf {
+    sh::root().join("target/pyenv/bin/python3")
+}
+
+fn python() -> Result {
+    let python = python_path();
+    let marker = sh::root().join("target/pyenv/.relais-packages");
+    let wanted = PYTHON_PACKAGES.join("\n");
+    if std::fs::read_to_string(&marker).is_ok_and(|s| s == wanted) {
+        return Ok(());
+    }
+    println!(
+        "==> python venv (target/pyenv): {}",
+        PYTHON_PACKAGES.join(" ")
+    );
+    if !python.is_file() {
+        let system = if sh::has("python3") {
+            "python3"
+        } else {
+            "python"
+        };
+        sh::run(
+            sh::cmd(system)
+                .args(["-m", "venv"])
+                .arg(sh::root().join("target/pyenv")),
+        )?;
+    }
+    sh::run(
+        sh::cmd(&python.to_string_lossy())
+            .args([
+                "-m",
+                "pip",
+                "install",
+                "--quiet",
+                "--disable-pip-version-check",
+            ])
+            .args(PYTHON_PACKAGES),
+    )?;
+    std::fs::write(&marker, wanted).map_err(|e| format!("{}: {e}", marker.display()))?;
     Ok(())
 }
 
