@@ -30,6 +30,8 @@ const RUN_PACKAGES: &[&str] = &[
     "libasound2-dev",
     // nokhwa's V4L2 bindings are generated at build time (bindgen).
     "libclang-dev",
+    // Bluetooth LE instruments through BlueZ (btleplug talks D-Bus).
+    "libdbus-1-dev",
 ];
 
 /// Test tools: WebKit's WebDriver, the kernel keyring tools, Chromium and Firefox as the GP,

@@ -16,7 +16,13 @@ const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 /// Schema steps; step `i` brings the schema from version `i` to `i + 1` in one transaction.
 ///
 /// Append only: never edit a step that has shipped.
-const MIGRATIONS: &[&str] = &[include_str!("schema/v1.sql"), include_str!("schema/v2.sql")];
+const MIGRATIONS: &[&str] = &[
+    include_str!("schema/v1.sql"),
+    include_str!("schema/v2.sql"),
+    include_str!("schema/v3.sql"),
+    include_str!("schema/v4.sql"),
+    include_str!("schema/v5.sql"),
+];
 
 /// Schema version written by this code.
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;

@@ -1,0 +1,2 @@
+-- v5: attachments of a consultation (camera stills, stethoscope clips).
+SELECT 1;
