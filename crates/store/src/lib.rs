@@ -1,6 +1,7 @@
 //! Relais store: the station's encrypted local record.
 //!
-//! One SQLCipher database file holds the site, the users, the patients, the consultations,
+//! One SQLCipher database file holds the site, the users, the patients, the consultations
+//! (with their attachments: camera stills, stethoscope clips),
 //! the form drafts and the audit trail. Nothing of it is ever on disk in clear: the whole
 //! file (and its WAL) is encrypted with a 256-bit key that lives in the OS credential store
 //! ([`key_from_keyring`]) or is derived from a passphrase ([`key_from_passphrase`]).
@@ -29,6 +30,7 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+pub mod attachments;
 pub mod audit;
 pub mod consultations;
 pub mod db;
@@ -40,6 +42,7 @@ pub mod patients;
 pub mod site;
 pub mod users;
 
+pub use attachments::{AttachmentRow, NewAttachment, ATTACHMENT_KINDS, MAX_ATTACHMENT_BYTES};
 pub use audit::{Actor, AuditEntry, AuditEvent, AuditVerification, GENESIS_HASH};
 pub use consultations::ConsultationRow;
 pub use db::{Store, SCHEMA_VERSION};
