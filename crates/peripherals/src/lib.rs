@@ -44,4 +44,5 @@
 //! ```
 #![forbid(unsafe_code)]
 
+pub mod examples;
 pub mod gatt;

@@ -1,4 +1,6 @@
 //! Property tests: no decoder panics on any input, and IEEE 11073 numbers round-trip.
+//!
+//! Bounded for CI: 2000 cases per property (about a second in all), no failure file.
 
 use proptest::prelude::*;
 use relais_peripherals::gatt::{blood_pressure, float, plx, sfloat, thermometer, Value};
@@ -28,6 +30,13 @@ fn check_contract<T: PartialEq + std::fmt::Debug, E: std::fmt::Debug>(
 }
 
 proptest! {
+    #![proptest_config(ProptestConfig {
+        cases: 2000,
+        failure_persistence: None,
+        max_shrink_time: 10_000,
+        ..ProptestConfig::default()
+    })]
+
     #[test]
     fn blood_pressure_never_panics(bytes in proptest::collection::vec(any::<u8>(), 0..64)) {
         check_contract(blood_pressure::parse, |e| e.code(), &bytes)?;
