@@ -9,7 +9,9 @@
 //! - [`triage`]: eligibility of a consultation (children under 3, technical gestures,
 //!   abdominal pain, emergency signs) and its priority criteria;
 //! - [`lifecycle`]: the one gate through which a consultation changes state;
-//! - [`measurement`]: physiological plausibility of instrument readings.
+//! - [`measurement`]: physiological plausibility of instrument readings;
+//! - [`prescription`] and [`report`]: the documents the GP signs, their content and checks;
+//! - [`sick_note`]: the length of a sick note written by teleconsultation.
 //!
 //! # Architecture invariants
 //!
@@ -47,5 +49,8 @@ mod fr;
 pub mod identity;
 pub mod lifecycle;
 pub mod measurement;
+pub mod prescription;
+pub mod report;
+pub mod sick_note;
 pub mod text;
 pub mod triage;
