@@ -34,6 +34,7 @@ pub mod attachments;
 pub mod audit;
 pub mod consultations;
 pub mod db;
+pub mod documents;
 pub mod drafts;
 pub mod error;
 pub mod hub;
@@ -46,6 +47,7 @@ pub use attachments::{AttachmentRow, NewAttachment, ATTACHMENT_KINDS, MAX_ATTACH
 pub use audit::{Actor, AuditEntry, AuditEvent, AuditVerification, GENESIS_HASH};
 pub use consultations::ConsultationRow;
 pub use db::{Store, SCHEMA_VERSION};
+pub use documents::{DocumentRow, PrintJobRow, PrintUpdate};
 pub use error::{Result, StoreError};
 pub use hub::{CallEventRow, HubLinkRow};
 pub use key::{
