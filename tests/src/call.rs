@@ -154,6 +154,7 @@ impl CallScenario {
                 rpps: Some("10100345676".into()),
                 password: GP_PASSWORD.into(),
                 role: Role::Gp,
+                profile: Some(relais_hub::demo::demo_gp_profile()),
             })
             .await?;
         let code = admin.create_enrolment_code("Pharmacie du Marché").await?;

@@ -31,6 +31,7 @@ async fn nurse_enrols_requests_and_sees_the_gp_steps() -> Result {
             rpps: Some("10100345676".into()),
             password: GP_PASSWORD.into(),
             role: Role::Gp,
+            profile: Some(relais_hub::demo::demo_gp_profile()),
         })
         .await?;
     let code = hub

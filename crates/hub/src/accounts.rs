@@ -2,7 +2,9 @@
 
 use chrono::Duration;
 use relais_core::identity::Rpps;
-use relais_protocol::api::{Account, CreatedAccount, EnrolmentCode, NewAccount, Role};
+use relais_protocol::api::{
+    Account, CreatedAccount, EnrolmentCode, NewAccount, PractitionerProfile, Role,
+};
 
 use axum::http::StatusCode;
 
@@ -25,6 +27,7 @@ pub fn account_view(row: &AccountRow) -> Account {
         name: row.name.clone(),
         rpps: row.rpps.clone(),
         role: row.role,
+        profile: row.profile.clone(),
     }
 }
 
@@ -77,6 +80,16 @@ pub async fn create_account(
         }
         _ => None,
     };
+    let profile = match (&new.profile, new.role) {
+        (Some(p), Role::Gp) => Some(crate::profile::normalise(p)?),
+        (Some(_), Role::Coordinator) => {
+            return Err(unprocessable(
+                "BAD_PROFILE",
+                "Seul un compte de médecin a un profil de praticien.",
+            ))
+        }
+        (None, _) => None,
+    };
     let passwords = state.passwords;
     let password = new.password;
     let password_hash = state.blocking(move || passwords.hash(&password)).await?;
@@ -93,6 +106,7 @@ pub async fn create_account(
         totp_secret: totp_secret.clone(),
         last_totp_step: None,
         created_at: now,
+        profile,
     };
     let audit = AuditEvent::new(now, actor, "account.create").detail(format!(
         "account={} role={}",
@@ -111,6 +125,37 @@ pub async fn create_account(
         totp_secret,
         otpauth_uri,
     })
+}
+
+/// Sets (or replaces) the practitioner profile of a GP account (audited `account.profile`).
+pub async fn set_profile(
+    state: &AppState,
+    actor: Actor,
+    account_id: &str,
+    profile: &PractitionerProfile,
+) -> Result<Account, ApiFailure> {
+    let id = account_id.to_string();
+    let account = state
+        .db(move |r| r.account_by_id(&id))
+        .await?
+        .ok_or_else(ApiFailure::not_found)?;
+    if account.role != Role::Gp {
+        return Err(unprocessable(
+            "BAD_PROFILE",
+            "Seul un compte de médecin a un profil de praticien.",
+        ));
+    }
+    let profile = crate::profile::normalise(profile)?;
+    let audit = AuditEvent::new(state.now(), actor, "account.profile")
+        .detail(format!("account={}", account.id));
+    let (id, stored) = (account.id.clone(), profile.clone());
+    state
+        .db(move |r| r.set_profile(&id, &stored, &audit))
+        .await?;
+    Ok(account_view(&AccountRow {
+        profile: Some(profile),
+        ..account
+    }))
 }
 
 /// Creates a one-time enrolment code valid 24 h (audited `station.code_create`).

@@ -2,7 +2,7 @@
 
 use std::path::Path;
 
-use relais_protocol::api::{NewAccount, Role};
+use relais_protocol::api::{NewAccount, PractitionerProfile, Role};
 use serde::{Deserialize, Serialize};
 
 use crate::error::HubError;
@@ -17,6 +17,16 @@ pub const DEMO_GP_EMAIL: &str = "dr.martin@relais.test";
 pub const DEMO_COORDINATOR_EMAIL: &str = "coordination@relais.test";
 /// RPPS of the demo GP (valid Luhn key).
 pub const DEMO_GP_RPPS: &str = "10100345676";
+
+/// Practitioner profile of the demo GP (printed on the prescriptions she signs).
+pub fn demo_gp_profile() -> PractitionerProfile {
+    PractitionerProfile {
+        qualification: "Médecin généraliste".into(),
+        address: "12 rue Noël Ballay, 28000 Chartres, France".into(),
+        phone: "+33 2 37 12 34 56".into(),
+        email: "dr.martin@relais.test".into(),
+    }
+}
 
 /// One demo account's sign-in.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -52,10 +62,17 @@ async fn ensure(
     name: &str,
     rpps: Option<&str>,
     role: Role,
+    profile: Option<PractitionerProfile>,
 ) -> Result<DemoAccount, HubError> {
     let admin = hub.admin();
     let secret = match admin.account_by_email(email).await? {
-        Some(existing) => existing.totp_secret,
+        Some(existing) => {
+            // A demo GP made before profiles existed gets hers now.
+            if let (None, Some(profile)) = (&existing.profile, &profile) {
+                admin.set_profile(&existing.id, profile).await?;
+            }
+            existing.totp_secret
+        }
         None => {
             admin
                 .create_account(NewAccount {
@@ -64,6 +81,7 @@ async fn ensure(
                     rpps: rpps.map(str::to_string),
                     password: DEMO_PASSWORD.into(),
                     role,
+                    profile,
                 })
                 .await?
                 .totp_secret
@@ -84,6 +102,7 @@ pub async fn set_up(hub: &RunningHub, data_dir: &Path) -> Result<DemoInfo, HubEr
         "Coordination Relais",
         None,
         Role::Coordinator,
+        None,
     )
     .await?;
     let gp = ensure(
@@ -92,6 +111,7 @@ pub async fn set_up(hub: &RunningHub, data_dir: &Path) -> Result<DemoInfo, HubEr
         "Dr Claire Martin",
         Some(DEMO_GP_RPPS),
         Role::Gp,
+        Some(demo_gp_profile()),
     )
     .await?;
     let code = hub

@@ -22,6 +22,7 @@
 //!     rpps: Some("10100345676".into()),
 //!     password: "relais-demo-2026".into(),
 //!     role: Role::Gp,
+//!     profile: None, // a GP needs one to sign prescriptions
 //! }).await?;
 //! let code = relais_hub::totp::code_now(&gp.totp_secret)?; // for POST /api/login
 //! let enrolment = hub.admin().create_enrolment_code("Pharmacie du Marché").await?;
@@ -49,6 +50,7 @@ pub mod demo;
 pub mod error;
 mod fsutil;
 pub mod headers;
+pub mod profile;
 pub mod routes;
 mod running;
 pub mod secret;

@@ -6,10 +6,12 @@ use std::time::Duration;
 
 use axum_server::tls_rustls::RustlsConfig;
 use axum_server::Handle;
-use relais_protocol::api::{CreatedAccount, EnrolmentCode, NewAccount};
+use relais_protocol::api::{
+    Account, CreatedAccount, EnrolmentCode, NewAccount, PractitionerProfile,
+};
 use tokio::task::JoinHandle;
 
-use crate::accounts::{create_account, create_enrolment_code};
+use crate::accounts::{create_account, create_enrolment_code, set_profile};
 use crate::audit::{verify_chain, Actor, AuditEntry};
 use crate::config::Config;
 use crate::error::HubError;
@@ -132,6 +134,15 @@ impl Admin {
     /// Creates an account; the answer holds its TOTP secret.
     pub async fn create_account(&self, new: NewAccount) -> Result<CreatedAccount, HubError> {
         Ok(create_account(&self.state, Actor::System, new).await?)
+    }
+
+    /// Sets (or replaces) the practitioner profile of a GP account.
+    pub async fn set_profile(
+        &self,
+        account_id: &str,
+        profile: &PractitionerProfile,
+    ) -> Result<Account, HubError> {
+        Ok(set_profile(&self.state, Actor::System, account_id, profile).await?)
     }
 
     /// Creates a one-time enrolment code valid 24 h.

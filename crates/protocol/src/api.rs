@@ -51,6 +51,24 @@ pub struct Account {
     pub rpps: Option<String>,
     /// Role.
     pub role: Role,
+    /// A GP's practitioner profile, printed on the prescriptions they sign.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub profile: Option<PractitionerProfile>,
+}
+
+/// What a GP's prescriptions say of the prescriber besides the account's name and RPPS
+/// (Code de la santé publique R5132-3).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PractitionerProfile {
+    /// Qualification, e.g. "Médecin généraliste".
+    pub qualification: String,
+    /// Professional address, with "France", e.g. "12 rue de la Paix, 28000 Chartres, France".
+    pub address: String,
+    /// Professional phone, e.g. "+33 2 37 12 34 56".
+    pub phone: String,
+    /// Professional e-mail.
+    pub email: String,
 }
 
 /// `POST /api/admin/accounts` (coordinator): create an account.
@@ -68,6 +86,9 @@ pub struct NewAccount {
     pub password: String,
     /// Role.
     pub role: Role,
+    /// The practitioner profile of a GP (needed to sign prescriptions).
+    #[serde(default)]
+    pub profile: Option<PractitionerProfile>,
 }
 
 /// Answer to account creation: the TOTP secret is shown once.

@@ -30,4 +30,10 @@ pub enum DataMessage {
         /// When it was written.
         at: DateTime<Utc>,
     },
+    /// A document the GP just signed (also fetched from the hub by the station).
+    #[serde(rename_all = "camelCase")]
+    Document {
+        /// The signed document; check it with `SignedDocument::verify`.
+        document: crate::documents::SignedDocument,
+    },
 }

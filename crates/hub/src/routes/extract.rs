@@ -109,7 +109,7 @@ pub async fn session_account(
     enum Found {
         Nothing,
         Expired,
-        Account(AccountRow),
+        Account(Box<AccountRow>),
     }
     let found = state
         .db(move |r| {
@@ -122,7 +122,7 @@ pub async fn session_account(
             }
             r.touch_session(&hash, now)?;
             Ok(match r.account_by_id(&session.account_id)? {
-                Some(a) => Found::Account(a),
+                Some(a) => Found::Account(Box::new(a)),
                 None => Found::Nothing,
             })
         })
@@ -134,7 +134,7 @@ pub async fn session_account(
             "SESSION_EXPIRED",
             "Votre session a expiré : reconnectez-vous.",
         )),
-        Found::Account(account) => Ok(account),
+        Found::Account(account) => Ok(*account),
     }
 }
 

@@ -9,7 +9,8 @@
 
 use chrono::{DateTime, Utc};
 use relais_core::triage::{Assessment, Intake};
-use relais_protocol::api::{HubConsultationStatus, PatientSummary, Role};
+use relais_protocol::api::{HubConsultationStatus, PatientSummary, PractitionerProfile, Role};
+use relais_protocol::documents::{DocumentKind, SignedDocument, Signer};
 use relais_protocol::signal::Side;
 
 use crate::audit::{AuditEntry, AuditEvent};
@@ -42,6 +43,8 @@ pub struct AccountRow {
     pub last_totp_step: Option<i64>,
     /// Creation time.
     pub created_at: DateTime<Utc>,
+    /// A GP's practitioner profile.
+    pub profile: Option<PractitionerProfile>,
 }
 
 /// A server-side session.
@@ -131,6 +134,13 @@ pub trait AccountRepo {
     fn account_by_email(&self, email: &str) -> Result<Option<AccountRow>>;
     /// The account with this id.
     fn account_by_id(&self, id: &str) -> Result<Option<AccountRow>>;
+    /// Replaces the practitioner profile of an account; false when the account is unknown.
+    fn set_profile(
+        &self,
+        account_id: &str,
+        profile: &PractitionerProfile,
+        audit: &AuditEvent,
+    ) -> Result<bool>;
     /// Records that TOTP `step` was used; false if this step (or a later one) already was.
     fn use_totp_step(&self, account_id: &str, step: i64) -> Result<bool>;
     /// Stores a new session.
@@ -219,6 +229,55 @@ pub trait ConsultationRepo {
     fn use_join_token(&self, token_hash: &str, at: DateTime<Utc>) -> Result<bool>;
 }
 
+/// A document to sign: everything but its version, which the store gives.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewDocument {
+    /// Document id (UUID v4).
+    pub id: String,
+    /// Consultation.
+    pub consultation_id: String,
+    /// Prescription or report.
+    pub kind: DocumentKind,
+    /// The version it corrects, as the GP named it.
+    pub supersedes: Option<String>,
+    /// Content as signed.
+    pub content: serde_json::Value,
+    /// Signing time.
+    pub signed_at: DateTime<Utc>,
+    /// Signing account.
+    pub signer_account: String,
+    /// Name and RPPS of the signer.
+    pub signed_by: Signer,
+    /// Hex SHA-256 of the canonical JSON of `content`.
+    pub sha256: String,
+}
+
+/// Outcome of storing a signed document.
+#[derive(Debug, Clone, PartialEq)]
+pub enum DocumentInsert {
+    /// Stored with the next version.
+    Stored(SignedDocument),
+    /// A version of this kind exists and `supersedes` was not given.
+    Exists(SignedDocument),
+    /// `supersedes` is not the latest version of this kind (which is given, if any).
+    NotLatest(Option<SignedDocument>),
+}
+
+/// Signed documents: append-only, versioned per consultation and kind.
+pub trait DocumentRepo {
+    /// Stores `doc` as the next version of its kind if `supersedes` names the latest one
+    /// (or nothing when there is none), with its audit entry, in one transaction.
+    fn insert_document(&self, doc: &NewDocument, audit: &AuditEvent) -> Result<DocumentInsert>;
+    /// Every version of every document of a consultation, oldest first.
+    fn documents(&self, consultation_id: &str) -> Result<Vec<SignedDocument>>;
+    /// The latest version of a kind.
+    fn latest_document(
+        &self,
+        consultation_id: &str,
+        kind: DocumentKind,
+    ) -> Result<Option<SignedDocument>>;
+}
+
 /// The hash-chained audit trail.
 pub trait AuditRepo {
     /// Appends an entry.
@@ -231,8 +290,11 @@ pub trait AuditRepo {
 
 /// Everything the hub stores.
 pub trait Repository:
-    AccountRepo + StationRepo + ConsultationRepo + AuditRepo + Send + Sync
+    AccountRepo + StationRepo + ConsultationRepo + DocumentRepo + AuditRepo + Send + Sync
 {
 }
 
-impl<T: AccountRepo + StationRepo + ConsultationRepo + AuditRepo + Send + Sync> Repository for T {}
+impl<T: AccountRepo + StationRepo + ConsultationRepo + DocumentRepo + AuditRepo + Send + Sync>
+    Repository for T
+{
+}

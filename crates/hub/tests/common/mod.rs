@@ -96,6 +96,7 @@ impl TestHub {
                 rpps: (role == Role::Gp).then(|| "10100345676".into()),
                 password: PASSWORD.into(),
                 role,
+                profile: (role == Role::Gp).then(relais_hub::demo::demo_gp_profile),
             })
             .await
             .expect("account")

@@ -1,17 +1,17 @@
 //! Accounts and sessions in the SQLCipher backend.
 
 use chrono::{DateTime, Utc};
-use relais_protocol::api::Role;
+use relais_protocol::api::{PractitionerProfile, Role};
 use rusqlite::{params, OptionalExtension, Row};
 
 use super::audit::append;
-use super::{parse_ts, ts, SqliteRepo};
+use super::{parse_json, parse_ts, to_json, ts, SqliteRepo};
 use crate::audit::AuditEvent;
 use crate::error::HubError;
 use crate::store::{AccountRepo, AccountRow, Result, SessionRow};
 
 const COLUMNS: &str =
-    "id, email, name, rpps, role, password_hash, totp_secret, last_totp_step, created_at";
+    "id, email, name, rpps, role, password_hash, totp_secret, last_totp_step, created_at, profile";
 
 pub(crate) fn role_text(role: Role) -> &'static str {
     match role {
@@ -36,6 +36,10 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<AccountRow> {
         totp_secret: r.get(6)?,
         last_totp_step: r.get(7)?,
         created_at: parse_ts(&r.get::<_, String>(8)?)?,
+        profile: r
+            .get::<_, Option<String>>(9)?
+            .map(|s| parse_json(&s))
+            .transpose()?,
     })
 }
 
@@ -64,7 +68,7 @@ impl AccountRepo for SqliteRepo {
         }
         tx.execute(
             &format!(
-                "INSERT INTO accounts ({COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"
+                "INSERT INTO accounts ({COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"
             ),
             params![
                 row.id,
@@ -75,7 +79,8 @@ impl AccountRepo for SqliteRepo {
                 row.password_hash,
                 row.totp_secret,
                 row.last_totp_step,
-                ts(&row.created_at)
+                ts(&row.created_at),
+                row.profile.as_ref().map(to_json).transpose()?
             ],
         )?;
         append(&tx, audit)?;
@@ -103,6 +108,25 @@ impl AccountRepo for SqliteRepo {
                 from_row,
             )
             .optional()?)
+    }
+
+    fn set_profile(
+        &self,
+        account_id: &str,
+        profile: &PractitionerProfile,
+        audit: &AuditEvent,
+    ) -> Result<bool> {
+        let mut conn = self.lock();
+        let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let n = tx.execute(
+            "UPDATE accounts SET profile = ?2 WHERE id = ?1",
+            params![account_id, to_json(profile)?],
+        )?;
+        if n == 1 {
+            append(&tx, audit)?;
+        }
+        tx.commit()?;
+        Ok(n == 1)
     }
 
     fn use_totp_step(&self, account_id: &str, step: i64) -> Result<bool> {

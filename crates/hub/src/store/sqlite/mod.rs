@@ -15,10 +15,14 @@ use crate::store::Result;
 mod accounts;
 mod audit;
 mod consultations;
+mod documents;
 mod stations;
 
 /// Schema steps; step `i` brings the schema from version `i` to `i + 1`. Append only.
-const MIGRATIONS: &[&str] = &[include_str!("../schema/v1.sql")];
+const MIGRATIONS: &[&str] = &[
+    include_str!("../schema/v1.sql"),
+    include_str!("../schema/v2.sql"),
+];
 
 /// Schema version written by this code.
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
