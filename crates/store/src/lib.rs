@@ -40,6 +40,8 @@ pub mod error;
 pub mod hub;
 pub mod key;
 pub mod patients;
+pub mod readings;
+pub mod settings;
 pub mod site;
 pub mod users;
 
@@ -55,5 +57,6 @@ pub use key::{
     KeyStoreKind, MIN_PASSPHRASE_CHARS,
 };
 pub use patients::{PatientQuery, PatientRow, MAX_SEARCH_LIMIT};
+pub use readings::{ReadingRow, MANUAL_SOURCE};
 pub use site::{NewSite, SiteRow};
 pub use users::{NewUser, UserRow, ROLES};
