@@ -41,7 +41,6 @@ pub mod hub;
 pub mod key;
 pub mod patients;
 pub mod readings;
-pub mod settings;
 pub mod site;
 pub mod users;
 
