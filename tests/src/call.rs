@@ -18,6 +18,7 @@ use relais_protocol::api::{NewAccount, Role};
 use serde_json::Value;
 
 use crate::gp::GpBrowser;
+use crate::netns::NetNs;
 use crate::{Result, PASSPHRASE};
 
 /// The GP's e-mail.
@@ -106,6 +107,9 @@ pub struct ScenarioOptions {
     pub chromium_flags: Vec<String>,
     /// Format of the station's synthetic camera (default 640x480 at 30 fps).
     pub video_format: Option<relais_media::VideoFormat>,
+    /// The GP's browser in its own network namespace, reaching the hub and the station
+    /// through a veth link that the test can take down ([`CallScenario::netns`]).
+    pub gp_in_netns: bool,
 }
 
 /// A hub, an enrolled station with a requested consultation, and a GP browser on the console.
@@ -124,6 +128,8 @@ pub struct CallScenario {
     pub consultation_id: String,
     /// The GP's TOTP secret.
     pub gp_totp_secret: String,
+    /// The GP's network namespace, when [`ScenarioOptions::gp_in_netns`].
+    pub netns: Option<NetNs>,
     _dir: tempfile::TempDir,
 }
 
@@ -136,7 +142,15 @@ impl CallScenario {
     /// Sets everything up until the consultation waits for a GP.
     pub async fn prepare(options: ScenarioOptions) -> Result<Self> {
         let dir = tempfile::tempdir()?;
+        let netns = if options.gp_in_netns {
+            Some(NetNs::create()?)
+        } else {
+            None
+        };
         let mut config = relais_hub::Config::for_tests(&dir.path().join("hub"));
+        if let Some(ns) = &netns {
+            config.listen = std::net::SocketAddr::from((ns.host_ip(), 0));
+        }
         config.console_dir = Some(console_dir());
         if !options.ice_urls.is_empty() {
             config.ice_servers = vec![relais_hub::config::IceServerConfig {
@@ -208,7 +222,7 @@ impl CallScenario {
             probe.clone(),
         );
         let flags: Vec<&str> = options.chromium_flags.iter().map(String::as_str).collect();
-        let browser = GpBrowser::launch(&flags).await?;
+        let browser = GpBrowser::launch_in(netns.as_ref(), &flags).await?;
         Ok(Self {
             hub,
             station,
@@ -217,6 +231,7 @@ impl CallScenario {
             gp: browser,
             consultation_id,
             gp_totp_secret: gp.totp_secret,
+            netns,
             _dir: dir,
         })
     }

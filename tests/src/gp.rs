@@ -9,6 +9,7 @@ use fantoccini::{Client, ClientBuilder, Locator};
 use serde_json::{json, Value};
 use tokio::process::{Child, Command};
 
+use crate::netns::NetNs;
 use crate::{free_port, wait_for_driver, Result, WAIT};
 
 /// Chromium's flags for a GP in tests (PLATFORM.md): headless, fake media devices, no
@@ -41,11 +42,30 @@ pub struct GpBrowser {
 impl GpBrowser {
     /// Starts chromedriver and a Chromium session; `extra_flags` are added to [`FLAGS`].
     pub async fn launch(extra_flags: &[&str]) -> Result<Self> {
+        Self::launch_in(None, extra_flags).await
+    }
+
+    /// Like [`GpBrowser::launch`], with the browser (and its driver) inside a network
+    /// namespace when one is given: its traffic then crosses the namespace's link.
+    pub async fn launch_in(netns: Option<&NetNs>, extra_flags: &[&str]) -> Result<Self> {
         let profile = tempfile::tempdir()?;
         let port = free_port()?;
         let home = profile.path().join("home");
         std::fs::create_dir_all(&home)?;
-        let driver = Command::new(chromedriver())
+        let (mut command, url) = match netns {
+            Some(ns) => {
+                let mut c = ns.command(&chromedriver());
+                // The test talks to the driver from outside the namespace.
+                c.arg(format!("--allowed-ips={}", ns.host_ip()));
+                c.arg("--allowed-origins=*");
+                (c, format!("http://{}:{port}", ns.guest_ip()))
+            }
+            None => (
+                Command::new(chromedriver()),
+                format!("http://127.0.0.1:{port}"),
+            ),
+        };
+        let driver = command
             .arg(format!("--port={port}"))
             .env("HOME", &home)
             .env("XDG_CONFIG_HOME", home.join(".config"))
@@ -55,7 +75,6 @@ impl GpBrowser {
             .stderr(Stdio::null())
             .kill_on_drop(true)
             .spawn()?;
-        let url = format!("http://127.0.0.1:{port}");
         wait_for_driver(&url).await?;
         let mut args: Vec<String> = FLAGS.iter().map(|s| s.to_string()).collect();
         args.extend(extra_flags.iter().map(|s| s.to_string()));

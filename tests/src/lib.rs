@@ -15,6 +15,7 @@ use tokio::process::{Child, Command};
 pub mod call;
 pub mod flow;
 pub mod gp;
+pub mod netns;
 pub mod turn;
 
 /// The passphrase of the test stations' encrypted record.

@@ -14,8 +14,7 @@ async fn relayed_call(turn: &Turn) -> Result<CallScenario> {
         ice_urls: vec![turn.url()],
         turn_secret: Some(TURN_SECRET.into()),
         relay_only: true,
-        chromium_flags: Vec::new(),
-        video_format: None,
+        ..ScenarioOptions::default()
     })
     .await?;
     s.calls.start(&s.consultation_id).await?;

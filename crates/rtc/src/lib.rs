@@ -19,6 +19,7 @@ mod error;
 pub mod events;
 pub mod feedback;
 mod handler;
+mod keyframes;
 mod local_media;
 pub mod options;
 pub mod quality;

@@ -128,6 +128,7 @@ impl Session {
             offered: false,
             grace: None,
             retry: None,
+            keyframes: Default::default(),
             attempt: 0,
             video_slot,
             audio_slot,
@@ -262,6 +263,7 @@ struct Control {
     offered: bool,
     grace: Option<Instant>,
     retry: Option<Instant>,
+    keyframes: crate::keyframes::KeyframeRepeat,
     attempt: u32,
     video_slot: Arc<TrackSlot>,
     audio_slot: Arc<TrackSlot>,
@@ -293,10 +295,10 @@ impl Control {
     ) {
         let mut signals_open = true;
         loop {
-            let deadline = match (self.grace, self.retry) {
-                (Some(a), Some(b)) => Some(a.min(b)),
-                (a, b) => a.or(b),
-            };
+            let deadline = [self.grace, self.retry, self.keyframes.deadline()]
+                .into_iter()
+                .flatten()
+                .min();
             let flow = tokio::select! {
                 signal = signals_in.recv(), if signals_open => match signal {
                     Some(signal) => self.on_signal(signal).await,
@@ -695,6 +697,7 @@ impl Control {
         self.set_state(CallState::Connected).await;
         if let Some(v) = &self.video_ctl {
             v.request_keyframe();
+            self.keyframes.arm(Instant::now());
         }
     }
 
@@ -703,6 +706,7 @@ impl Control {
             return;
         }
         self.set_state(CallState::Reconnecting).await;
+        self.keyframes.cancel();
         self.incident(IncidentKind::MediaDisconnected, "ICE déconnecté".into())
             .await;
         self.grace = Some(Instant::now() + self.options.reconnect_grace);
@@ -758,6 +762,11 @@ impl Control {
         }
         if retry_due {
             self.retry = None;
+        }
+        if self.keyframes.due(now) {
+            if let Some(v) = &self.video_ctl {
+                v.request_keyframe();
+            }
         }
         if (grace_over || retry_due) && self.state == CallState::Reconnecting {
             let why = if grace_over {
