@@ -141,13 +141,13 @@ pub fn build(input: &ConsultationExport) -> Result<Value, FhirError> {
     // Prescription lines.
     let mut prescription_lines = Vec::new();
     let mut prescription_entries = Vec::new();
-    if let Some(p) = &input.prescription {
+    for p in &input.prescriptions {
+        let prescriber_urn = ids.urn(&format!("prescriber:{}", p.prescriber.rpps.trim()));
         let requester = doctor_ref
             .clone()
-            .unwrap_or_else(|| reference(&ids.urn("prescriber"), &p.prescriber.name));
-        if doctor_ref.is_none() {
+            .unwrap_or_else(|| reference(&prescriber_urn, &p.prescriber.name));
+        if doctor_ref.is_none() && !entries.iter().any(|(u, _)| *u == prescriber_urn) {
             // The prescriber is named on the prescription even when the caller gave no doctor.
-            let urn = ids.urn("prescriber");
             let prescriber = crate::input::Professional {
                 id: p.prescriber.rpps.clone(),
                 name: p.prescriber.name.clone(),
@@ -158,8 +158,8 @@ pub fn build(input: &ConsultationExport) -> Result<Value, FhirError> {
                 email: Some(p.prescriber.email.clone()),
             };
             entries.push((
-                urn.clone(),
-                practitioner::resource(&uuid_of(&urn), &prescriber),
+                prescriber_urn.clone(),
+                practitioner::resource(&uuid_of(&prescriber_urn), &prescriber),
             ));
         }
         let refs = MedicationRefs {

@@ -25,8 +25,8 @@ pub struct ConsultationExport {
     pub readings: Vec<ReadingInput>,
     /// Technical incidents of the call (drops, reconnections…), for the record.
     pub incidents: Vec<Incident>,
-    /// The signed prescription, when the doctor wrote one.
-    pub prescription: Option<relais_core::prescription::Prescription>,
+    /// The signed prescriptions (latest version of each), in the order written.
+    pub prescriptions: Vec<relais_core::prescription::Prescription>,
     /// The signed report (compte rendu), when the doctor wrote one.
     pub report: Option<ReportInput>,
     /// The report as printed (PDF), carried in a DocumentReference.

@@ -300,7 +300,7 @@ fn full() -> ConsultationExport {
                 message: "Liaison audio et vidéo rétablie.".into(),
             },
         ],
-        prescription: Some(prescription()),
+        prescriptions: vec![prescription()],
         report: Some(report_input(
             &report(),
             2,
@@ -608,7 +608,7 @@ fn a_record_without_report_is_a_preliminary_document_without_the_ins() {
     input.practitioner = None;
     input.readings.clear();
     input.incidents.clear();
-    input.prescription = None;
+    input.prescriptions.clear();
     input.report = None;
     input.report_pdf = None;
     input.encounter.status = EncounterStatus::Planned;
@@ -776,4 +776,32 @@ fn unexportable_input_is_refused_with_a_code() {
     assert!(to_json(&full())
         .expect("json")
         .contains("\"resourceType\": \"Bundle\""));
+}
+
+#[test]
+fn prescriptions_without_a_known_doctor_name_their_prescriber_once() {
+    let mut input = full();
+    input.practitioner = None;
+    input.report = None;
+    let mut second = prescription();
+    second.id = "ORD-2026-000124".into();
+    second.lines.truncate(1);
+    input.prescriptions.push(second);
+    let bundle = build(&input).expect("bundle");
+    validate(&bundle).unwrap_or_else(|e| panic!("validator refused: {e}"));
+    assert_references_resolve(&bundle);
+    let meds = resources(&bundle, "MedicationRequest");
+    assert_eq!(meds.len(), 3);
+    let prescribers: HashSet<&str> = meds
+        .iter()
+        .map(|m| m["requester"]["reference"].as_str().unwrap_or(""))
+        .collect();
+    assert_eq!(prescribers.len(), 1, "one Practitioner for the same RPPS");
+    let doctor = resolve(&bundle, &meds[0]["requester"]);
+    assert_eq!(doctor["identifier"][1]["value"], RPPS_GP);
+    assert_eq!(
+        doctor["address"][0]["text"],
+        "12 rue du Bourg, 28000 Chartres, France"
+    );
+    assert_eq!(meds[2]["groupIdentifier"]["value"], "ORD-2026-000124");
 }
