@@ -111,6 +111,22 @@ impl VideoSource for Camera {
     fn format(&self) -> VideoFormat {
         self.format
     }
+
+    /// Stops the stream, grabs one frame at the camera's highest resolution, and starts
+    /// the stream again at its format.
+    fn capture_still(&mut self) -> Result<VideoFrame, MediaError> {
+        let format = self.format;
+        self.shutdown();
+        let index = self.index;
+        let still = std::thread::Builder::new()
+            .name("relais-camera-still".into())
+            .spawn(move || backend::still(index))
+            .map_err(|e| MediaError::DeviceFailed(e.to_string()))?
+            .join()
+            .map_err(|_| MediaError::DeviceFailed(format!("caméra n° {index}")))?;
+        *self = Camera::open(index, format)?;
+        still
+    }
 }
 
 #[cfg(feature = "camera")]
@@ -133,6 +149,29 @@ mod backend {
                 CameraIndex::String(_) => None,
             })
             .collect()
+    }
+
+    /// One frame at the highest resolution the camera offers (the first frames of a
+    /// stream are often dark: the fourth is kept).
+    pub(super) fn still(index: u32) -> Result<VideoFrame, MediaError> {
+        let requested =
+            RequestedFormat::new::<RgbFormat>(RequestedFormatType::AbsoluteHighestResolution);
+        let mut camera = nokhwa::Camera::new(CameraIndex::Index(index), requested)
+            .and_then(|mut c| c.open_stream().map(|()| c))
+            .map_err(|e| MediaError::DeviceFailed(e.to_string()))?;
+        let mut last = Err(MediaError::DeviceFailed(format!("caméra n° {index}")));
+        for _ in 0..4 {
+            last = camera
+                .frame()
+                .and_then(|buffer| buffer.decode_image::<RgbFormat>())
+                .map_err(|e| MediaError::DeviceFailed(e.to_string()))
+                .and_then(|rgb| {
+                    let (w, h) = rgb.dimensions();
+                    crate::convert::from_rgb(rgb.as_raw(), w, h)
+                });
+        }
+        let _ = camera.stop_stream();
+        last
     }
 
     pub(super) fn run(
@@ -184,6 +223,10 @@ mod backend {
 
     pub(super) fn list() -> Vec<CameraInfo> {
         Vec::new()
+    }
+
+    pub(super) fn still(_index: u32) -> Result<VideoFrame, MediaError> {
+        Err(MediaError::FeatureDisabled("camera"))
     }
 
     pub(super) fn run(

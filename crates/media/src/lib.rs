@@ -22,6 +22,8 @@ pub mod pattern;
 pub mod tone;
 pub mod video_source;
 
+pub mod switch;
+pub mod synthetic_cameras;
 pub use audio::{AudioSink, AudioSource, MemorySink, CHUNK_DURATION, CHUNK_SAMPLES, SAMPLE_RATE};
 pub use audio_device::{list_microphones, list_speakers, Microphone, Speaker};
 pub use camera::{list_cameras, Camera, CameraInfo};
@@ -31,3 +33,4 @@ pub use h264::{EncodedVideo, H264Decoder, H264Encoder};
 pub use opus_codec::{OpusDecoder, OpusEncoder};
 pub use tone::ToneSource;
 pub use video_source::{SyntheticVideo, VideoSource};
+pub use switch::{SwitchFailure, SwitchedVideo, VideoSwitch};

@@ -12,6 +12,10 @@ pub trait VideoSource: Send {
     fn set_format(&mut self, width: u32, height: u32, fps: u32) -> Result<(), MediaError>;
     /// The current format.
     fn format(&self) -> VideoFormat;
+    /// One frame at the device's full resolution (a still); by default the next frame.
+    fn capture_still(&mut self) -> Result<VideoFrame, MediaError> {
+        self.next_frame()
+    }
 }
 
 /// A moving pattern carrying a frame counter and the capture time (see [`pattern`]).

@@ -13,3 +13,10 @@ CREATE TABLE attachments (
     created_by      TEXT NOT NULL
 );
 CREATE INDEX attachments_by_consultation ON attachments (consultation_id, created_at);
+
+-- Settings of this station (device choice, camera roles…): one JSON value per key.
+CREATE TABLE station_settings (
+    key         TEXT PRIMARY KEY,
+    value       TEXT NOT NULL,
+    updated_at  TEXT NOT NULL
+);
