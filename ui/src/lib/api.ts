@@ -290,7 +290,7 @@ export function onApiError(fn: ErrorListener): () => void {
   return () => listeners.delete(fn);
 }
 
-async function call<T>(command: string, args?: object): Promise<T> {
+export async function call<T>(command: string, args?: object): Promise<T> {
   try {
     return args === undefined ? await invoke<T>(command) : await invoke<T>(command, { args });
   } catch (raw) {

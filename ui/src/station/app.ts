@@ -13,6 +13,8 @@ import { auditScreen } from "./audit";
 import { lockedScreen, setupScreen, signinScreen, unlockScreen } from "./auth";
 import { intakeScreen } from "./intake";
 import { callScreen } from "./call";
+import { documentsScreen, pendingPrintsNotice } from "./documents";
+import { printersScreen } from "./printers";
 import { hubSettingsScreen } from "./hub-settings";
 import { acceptedScreen } from "./outcome";
 import { patientScreen } from "./patient";
@@ -42,6 +44,7 @@ export class StationApp implements Ctx {
   private readonly nav: HTMLElement;
   private readonly auditButton: HTMLButtonElement;
   private readonly settingsButton: HTMLButtonElement;
+  private readonly pendingPrints = pendingPrintsNotice(this);
 
   constructor(
     private readonly root: HTMLElement,
@@ -60,6 +63,7 @@ export class StationApp implements Ctx {
       btn("home-button", t("header.home"), () => this.go({ name: "today" })),
       this.auditButton,
       this.settingsButton,
+      btn("printers-button", t("header.printers"), () => this.go({ name: "printers" })),
       btn("lock-button", t("header.lock"), () => void this.lockNow()),
       btn("signout-button", t("header.signout"), () => void this.signOut()),
     );
@@ -101,6 +105,11 @@ export class StationApp implements Ctx {
     const screen = this.build(route);
     this.current = screen;
     replace(this.main, screen.root);
+    // Prints that failed or were interrupted (even before a restart) are offered on the home screen.
+    if (screen.name === "today") {
+      screen.root.prepend(this.pendingPrints.el);
+      void this.pendingPrints.refresh();
+    }
     this.main.classList.toggle("app-main--fullscreen", !!screen.fullscreen);
     this.header.inert = !!screen.fullscreen;
     this.setState(screen);
@@ -282,6 +291,10 @@ export class StationApp implements Ctx {
         return auditScreen();
       case "hub-settings":
         return hubSettingsScreen(this);
+      case "documents":
+        return documentsScreen(this, route);
+      case "printers":
+        return printersScreen(this);
     }
   }
 }

@@ -29,6 +29,7 @@ import {
 import { h, replace } from "../lib/dom";
 import { formatTime, has, t } from "../lib/i18n";
 import { showRedirectIfExcluded } from "./outcome";
+import { callDocumentsNotice } from "./documents";
 import { busy, errorPanel, field, isGlobalError, screenRoot, title, type Ctx, type Screen, type Tone } from "./ui";
 
 /** States in which the call is going on (the screen polls and keeps the session awake). */
@@ -287,7 +288,8 @@ export function callScreen(ctx: Ctx, c: Consultation, opts: CallOptions): Screen
   );
   const backdrop = h("div", { class: "modal-backdrop", hidden: true }, dialog);
 
-  const mainCol = h("div", { class: "call-main" }, stage, controls, waitingCard, failedCard, endedCard, excludedCard, errors.el, actions);
+  const documents = callDocumentsNotice(ctx, c.id, c.patientId);
+  const mainCol = h("div", { class: "call-main" }, stage, controls, waitingCard, failedCard, endedCard, documents.el, excludedCard, errors.el, actions);
   const side = h("div", { class: "call-side" }, quality, chatSection, eventsSection, devicesSection);
   const layout = h("div", { class: "call-layout" }, mainCol, side);
   const root = screenRoot(
@@ -337,6 +339,7 @@ export function callScreen(ctx: Ctx, c: Consultation, opts: CallOptions): Screen
       renderQuality(cs);
       renderEvents(cs);
       renderChat(cs);
+      documents.update(cs);
       if (state === "failed") failedText.textContent = cs.error ? (codeMessage(cs.error.code) ?? cs.error.message) : t("call.failedUnknown");
       if (state === "ended") {
         const d = callDuration(cs);

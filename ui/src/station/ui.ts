@@ -21,7 +21,9 @@ export type ScreenName =
   | "call"
   | "redirect"
   | "audit"
-  | "hub";
+  | "hub"
+  | "documents"
+  | "printers";
 
 export type Route =
   | { name: "unlock" }
@@ -36,7 +38,10 @@ export type Route =
   | { name: "call"; consultation: Consultation; start?: boolean }
   | { name: "redirect"; consultation: Consultation }
   | { name: "audit" }
-  | { name: "hub-settings" };
+  | { name: "hub-settings" }
+  /** The GP's documents of a consultation and their printing. */
+  | { name: "documents"; consultationId: string; patientId?: string }
+  | { name: "printers" };
 
 /** What a screen gives the app. */
 export interface Screen {
