@@ -32,6 +32,8 @@ const RUN_PACKAGES: &[&str] = &[
     "libclang-dev",
     // Bluetooth LE instruments through BlueZ (btleplug talks D-Bus).
     "libdbus-1-dev",
+    // VP8 for browsers without H.264 (Firefox without OpenH264): the system libvpx.
+    "libvpx-dev",
 ];
 
 /// Test tools: WebKit's WebDriver, the kernel keyring tools, Chromium and Firefox as the GP,

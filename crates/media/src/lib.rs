@@ -5,7 +5,9 @@
 //! - Audio: 48 kHz mono `i16` in 20 ms chunks, [`AudioSource`] / [`AudioSink`],
 //!   [`ToneSource`] and [`tone::level`], [`Microphone`] / [`Speaker`] (feature `audio-device`).
 //! - Codecs: [`H264Encoder`] / [`H264Decoder`] (OpenH264, constrained baseline 42e01f),
-//!   [`OpusEncoder`] / [`OpusDecoder`]; [`convert`] turns frames into RGBA or JPEG for the UI.
+//!   [`Vp8Encoder`] / [`Vp8Decoder`] (libvpx, for browsers without H.264), both behind
+//!   [`VideoEncoder`] / [`VideoDecoders`]; [`OpusEncoder`] / [`OpusDecoder`]; [`convert`]
+//!   turns frames into RGBA or JPEG for the UI.
 //!
 //! Nothing here knows WebRTC: `relais-rtc` carries these frames and packets.
 #![forbid(unsafe_code)]
@@ -20,7 +22,9 @@ pub mod h264;
 pub mod opus_codec;
 pub mod pattern;
 pub mod tone;
+pub mod video_codec;
 pub mod video_source;
+pub mod vp8;
 
 pub mod switch;
 pub mod synthetic_cameras;
@@ -31,6 +35,8 @@ pub use error::MediaError;
 pub use frame::{VideoFormat, VideoFrame};
 pub use h264::{EncodedVideo, H264Decoder, H264Encoder};
 pub use opus_codec::{OpusDecoder, OpusEncoder};
-pub use tone::ToneSource;
-pub use video_source::{SyntheticVideo, VideoSource};
 pub use switch::{SwitchFailure, SwitchedVideo, VideoSwitch};
+pub use tone::ToneSource;
+pub use video_codec::{VideoCodec, VideoDecoders, VideoEncoder};
+pub use video_source::{SyntheticVideo, VideoSource};
+pub use vp8::{Vp8Decoder, Vp8Encoder};

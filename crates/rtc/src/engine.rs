@@ -23,8 +23,6 @@ use crate::feedback::{FeedbackForwarder, SLOT};
 use crate::options::SessionOptions;
 use crate::RtcError;
 
-/// Payload type offered for H.264.
-const PT_H264: u8 = 102;
 /// Payload type offered for Opus.
 const PT_OPUS: u8 = 111;
 
@@ -68,13 +66,8 @@ pub async fn build_peer_connection(
     handler: Arc<dyn PeerConnectionEventHandler>,
 ) -> Result<Arc<dyn PeerConnection>, RtcError> {
     let mut media_engine = MediaEngine::default();
-    media_engine.register_codec(
-        RTCRtpCodecParameters {
-            rtp_codec: h264_codec(),
-            payload_type: PT_H264,
-        },
-        RtpCodecKind::Video,
-    )?;
+    // H.264 (preferred) and VP8: the codec the GP's browser accepts is sent (crate::codecs).
+    crate::codecs::register_video(&mut media_engine)?;
     media_engine.register_codec(
         RTCRtpCodecParameters {
             rtp_codec: opus_codec(),

@@ -6,14 +6,16 @@
 //! signaling I/O itself: it reads `relais_protocol::signal::Signal`s from a channel and
 //! writes its own to another, which the app pumps over the hub's WebSocket.
 //!
-//! Media: H.264 42e01f camera track and Opus voice track fed by `relais_media` sources on
-//! their own threads; remote video decoded to `VideoFrame`s, remote voice to an `AudioSink`.
+//! Media: H.264 42e01f (VP8 when the GP's browser has no H.264: [`codecs`]) camera track
+//! and Opus voice track fed by `relais_media` sources on their own threads; remote video
+//! decoded to `VideoFrame`s, remote voice to an `AudioSink`.
 //! Recovery: ICE `disconnected` → grace period → ICE restart (offerer) or restart request
 //! (answerer), repeated with backoff; a re-sent `peerJoined` gets a fresh connection.
 #![forbid(unsafe_code)]
 
 pub mod adapt;
 pub mod assemble;
+pub mod codecs;
 mod engine;
 mod error;
 pub mod events;

@@ -41,6 +41,8 @@ pub struct SessionOptions {
     pub ice_failed_timeout: Duration,
     /// Emit `SessionEvent::RemoteAudio` for every decoded packet.
     pub remote_audio_events: bool,
+    /// Offer the stethoscope's own send-only track (see [`crate::stethoscope`]).
+    pub stethoscope: bool,
 }
 
 impl SessionOptions {
@@ -64,6 +66,7 @@ impl SessionOptions {
             ice_disconnected_timeout: Duration::from_secs(3),
             ice_failed_timeout: Duration::from_secs(8),
             remote_audio_events: false,
+            stethoscope: false,
         }
     }
 

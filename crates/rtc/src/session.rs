@@ -553,6 +553,9 @@ impl Control {
                 self.offer_or_log().await;
             }
             Signal::Answer { sdp } if offerer => {
+                // Before the answer is applied: the sender's track must carry the chosen codec.
+                crate::codecs::follow_answer(&sdp, &self.video_slot, self.video_ctl.as_deref())
+                    .await;
                 let applied = match (RTCSessionDescription::answer(sdp), self.pc.clone()) {
                     (Ok(answer), Some(pc)) => pc
                         .set_remote_description(answer)
