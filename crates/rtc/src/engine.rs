@@ -49,13 +49,15 @@ pub fn h264_codec() -> RTCRtpCodec {
     }
 }
 
-/// Opus at 48 kHz (always `/2` in SDP), in-band FEC.
+/// Opus at 48 kHz (always `/2` in SDP), mono, in-band FEC, no DTX, up to 128 kbit/s (the
+/// stethoscope's track sends 64 kbit/s in music mode; the voice stays at 32).
 pub fn opus_codec() -> RTCRtpCodec {
     RTCRtpCodec {
         mime_type: MIME_TYPE_OPUS.to_owned(),
         clock_rate: 48_000,
         channels: 2,
-        sdp_fmtp_line: "minptime=10;useinbandfec=1".to_owned(),
+        sdp_fmtp_line: "minptime=10;stereo=0;useinbandfec=1;usedtx=0;maxaveragebitrate=128000"
+            .to_owned(),
         rtcp_feedback: vec![],
     }
 }

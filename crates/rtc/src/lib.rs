@@ -27,6 +27,7 @@ pub mod options;
 pub mod quality;
 mod remote_media;
 mod session;
+pub mod stethoscope;
 mod tasks;
 
 pub use error::RtcError;
@@ -34,3 +35,4 @@ pub use events::{CallState, EndReason, IncidentKind, SessionEvent, Timing};
 pub use options::{Role, SessionOptions};
 pub use quality::LinkQuality;
 pub use session::{LocalMedia, Session};
+pub use stethoscope::StethoscopeControl;

@@ -8,8 +8,8 @@ use std::time::{Duration, Instant};
 
 use bytes::Bytes;
 use relais_media::{
-    AudioSource, H264Encoder, MediaError, OpusEncoder, VideoFormat, VideoFrame, VideoSource,
-    CHUNK_DURATION, CHUNK_SAMPLES,
+    AudioSource, MediaError, OpusEncoder, VideoCodec, VideoEncoder, VideoFormat, VideoFrame,
+    VideoSource, CHUNK_DURATION, CHUNK_SAMPLES,
 };
 use rtc::media::Sample;
 use tokio::sync::mpsc;
@@ -34,12 +34,32 @@ type Bound = (Arc<TrackLocalStaticSample>, Arc<dyn RtpSender>, Option<u8>);
 #[derive(Default)]
 pub struct TrackSlot {
     current: tokio::sync::Mutex<Option<Bound>>,
+    writer: tokio::sync::Mutex<crate::codecs::CodecWriter>,
 }
 
 impl TrackSlot {
     /// Puts a new track in place.
     pub async fn set(&self, track: Arc<TrackLocalStaticSample>, sender: Arc<dyn RtpSender>) {
         *self.current.lock().await = Some((track, sender, None));
+        *self.writer.lock().await = Default::default();
+    }
+
+    /// Sends `codec` from now on (the one the GP's answer chose): see [`crate::codecs`].
+    pub async fn use_codec(&self, codec: VideoCodec) -> Result<(), crate::RtcError> {
+        let mut current = self.current.lock().await;
+        let Some((track, sender, payload_type)) = current.as_mut() else {
+            return Ok(());
+        };
+        if self
+            .writer
+            .lock()
+            .await
+            .switch(codec, track, sender)
+            .await?
+        {
+            *payload_type = None;
+        }
+        Ok(())
     }
 
     /// Empties the slot (hang-up).
@@ -52,13 +72,10 @@ impl TrackSlot {
         let Some((track, sender, payload_type)) = current.as_mut() else {
             return;
         };
+        let mut writer = self.writer.lock().await;
         if payload_type.is_none() {
             // Known once negotiated; until then samples are dropped.
-            *payload_type = sender
-                .get_parameters()
-                .await
-                .ok()
-                .and_then(|p| p.rtp_parameters.codecs.first().map(|c| c.payload_type));
+            *payload_type = writer.payload_type(sender).await;
         }
         let (Some(pt), Some(ssrc)) = (*payload_type, track.ssrcs().await.first().copied()) else {
             return;
@@ -68,7 +85,7 @@ impl TrackSlot {
             duration: sample.duration,
             ..Sample::new(sample.captured_at)
         };
-        if let Err(e) = track.sample_writer(ssrc, pt).write_sample(&out).await {
+        if let Err(e) = writer.write(track, ssrc, pt, &out).await {
             tracing::trace!(error = %e, "sample not sent");
         }
     }
@@ -82,6 +99,7 @@ pub struct VideoControl {
     bitrate_bps: AtomicU32,
     new_format: Mutex<Option<(VideoFormat, u32)>>,
     format: Mutex<Option<VideoFormat>>,
+    codec: Mutex<Option<VideoCodec>>,
 }
 
 impl VideoControl {
@@ -93,6 +111,7 @@ impl VideoControl {
             bitrate_bps: AtomicU32::new(bitrate_bps),
             new_format: Mutex::new(None),
             format: Mutex::new(None),
+            codec: Mutex::new(None),
         }
     }
 
@@ -110,6 +129,13 @@ impl VideoControl {
     pub fn set_format(&self, format: VideoFormat, bitrate_bps: u32) {
         if let Ok(mut f) = self.new_format.lock() {
             *f = Some((format, bitrate_bps));
+        }
+    }
+
+    /// Encodes with `codec` from the next frame (a keyframe); no change if already so.
+    pub fn set_codec(&self, codec: VideoCodec) {
+        if let Ok(mut c) = self.codec.lock() {
+            *c = Some(codec);
         }
     }
 
@@ -165,7 +191,7 @@ pub fn start_video(
     let ctl = Arc::clone(&control);
     let guard = counter.guard();
     let start = source.format();
-    let mut encoder = H264Encoder::new(bitrate_bps, start.fps)?;
+    let mut encoder = VideoEncoder::new(VideoCodec::H264, bitrate_bps, start.fps)?;
     std::thread::Builder::new()
         .name("relais-video-send".into())
         .spawn(move || {
@@ -186,6 +212,13 @@ pub fn start_video(
                 let format = source.format();
                 if let Ok(mut f) = ctl.format.lock() {
                     *f = Some(format);
+                }
+                let codec = ctl.codec.lock().ok().and_then(|mut c| c.take());
+                if let Some(codec) = codec.filter(|c| *c != encoder.codec()) {
+                    match VideoEncoder::new(codec, encoder.bitrate(), format.fps) {
+                        Ok(e) => encoder = e,
+                        Err(e) => tracing::warn!(code = e.code(), "video codec not changed"),
+                    }
                 }
                 let frame = if failed {
                     std::thread::sleep(format.frame_interval());

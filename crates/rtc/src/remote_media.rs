@@ -1,16 +1,17 @@
-//! Remote media: H.264 decoded to frames on a thread, Opus decoded to a sink and/or events.
+//! Remote media: H.264 or VP8 decoded to frames on a thread, Opus decoded to a sink and/or
+//! events.
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use relais_media::{AudioSink, H264Decoder, OpusDecoder};
+use relais_media::{AudioSink, OpusDecoder, VideoCodec, VideoDecoders};
 use rtc::rtcp::payload_feedbacks::picture_loss_indication::PictureLossIndication;
 use rtc::rtp_transceiver::rtp_sender::RtpCodecKind;
 use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
 use webrtc::media_stream::track_remote::{TrackRemote, TrackRemoteEvent};
 
-use crate::assemble::AccessUnitAssembler;
+use crate::codecs::VideoAssembler;
 use crate::events::{SessionEvent, Timing};
 use crate::feedback::{classify, Feedback};
 use crate::tasks::TaskCounter;
@@ -70,7 +71,7 @@ pub async fn spawn_remote_track(
 
 async fn spawn_video(track: Arc<dyn TrackRemote>, ctx: RemoteContext) -> Option<JoinHandle<()>> {
     let media_ssrc = track.ssrcs().await.first().copied().unwrap_or(0);
-    let (units_tx, units_rx) = std::sync::mpsc::sync_channel::<Vec<u8>>(8);
+    let (units_tx, units_rx) = std::sync::mpsc::sync_channel::<(VideoCodec, Vec<u8>)>(8);
     let need_keyframe = Arc::new(AtomicBool::new(true));
     let decoder_ctx = ctx.clone();
     let decoder_needs = Arc::clone(&need_keyframe);
@@ -79,11 +80,10 @@ async fn spawn_video(track: Arc<dyn TrackRemote>, ctx: RemoteContext) -> Option<
         .name("relais-video-recv".into())
         .spawn(move || {
             let _guard = guard;
-            let Ok(mut decoder) = H264Decoder::new() else {
-                return;
-            };
-            for unit in units_rx {
-                match decoder.decode(&unit) {
+            // H.264 or VP8, by payload type (crate::codecs).
+            let mut decoder = VideoDecoders::new();
+            for (codec, unit) in units_rx {
+                match decoder.decode(codec, &unit) {
                     Ok(Some(frame)) => {
                         if !decoder_ctx.first_video.swap(true, Ordering::Relaxed) {
                             let after = decoder_ctx.since_start();
@@ -107,22 +107,27 @@ async fn spawn_video(track: Arc<dyn TrackRemote>, ctx: RemoteContext) -> Option<
     let guard = ctx.counter.guard();
     Some(tokio::spawn(async move {
         let _guard = guard;
-        let mut assembler = AccessUnitAssembler::new();
+        let mut assembler = VideoAssembler::new();
         let mut last_pli: Option<Instant> = None;
         while let Some(event) = track.poll().await {
             match event {
                 TrackRemoteEvent::OnRtpPacket(packet) => {
                     let h = &packet.header;
-                    let pushed =
-                        assembler.push(h.sequence_number, h.timestamp, h.marker, &packet.payload);
+                    let (codec, pushed) = assembler.push(
+                        h.payload_type,
+                        h.sequence_number,
+                        h.timestamp,
+                        h.marker,
+                        &packet.payload,
+                    );
                     if pushed.need_keyframe {
                         need_keyframe.store(true, Ordering::Relaxed);
                     }
                     if let Some(unit) = pushed.access_unit {
                         need_keyframe.store(false, Ordering::Relaxed);
-                        if units_tx.try_send(unit).is_err() {
+                        if units_tx.try_send((codec, unit)).is_err() {
                             // The decoder lags: the next frames would miss a reference.
-                            assembler = AccessUnitAssembler::new();
+                            assembler = VideoAssembler::new();
                             need_keyframe.store(true, Ordering::Relaxed);
                         }
                     }

@@ -30,6 +30,7 @@ use crate::local_media::{self, AudioControl, TrackSlot, VideoControl};
 use crate::options::{Role, SessionOptions};
 use crate::quality::LinkQuality;
 use crate::remote_media::{spawn_remote_track, RemoteContext};
+use crate::stethoscope::StethoscopeControl;
 use crate::tasks::TaskCounter;
 use crate::RtcError;
 
@@ -66,6 +67,7 @@ pub struct Session {
     audio: Option<Arc<AudioControl>>,
     start_format: Option<VideoFormat>,
     start_bitrate: u32,
+    stethoscope: Option<Arc<StethoscopeControl>>,
 }
 
 impl Session {
@@ -105,6 +107,10 @@ impl Session {
             )?),
             None => None,
         };
+        let stethoscope = match options.stethoscope {
+            true => Some(crate::stethoscope::start(events_tx.clone(), &counter)?),
+            false => None,
+        };
         let remote = RemoteContext {
             events: events_tx.clone(),
             counter: counter.clone(),
@@ -140,6 +146,7 @@ impl Session {
             remote,
             counter: counter.clone(),
             tasks: Vec::new(),
+            stethoscope: stethoscope.clone(),
         };
         if let Err(e) = control.build_pc().await {
             control.end(EndReason::Failed(e.code().to_owned())).await;
@@ -162,6 +169,7 @@ impl Session {
             audio,
             start_format,
             start_bitrate: options.video_bitrate_bps,
+            stethoscope,
         };
         Ok((session, events_rx))
     }
@@ -176,6 +184,11 @@ impl Session {
         rx.await.map_err(|_| RtcError::Ended)?
     }
 
+    /// The stethoscope's track switches (sessions started with `options.stethoscope`).
+    pub fn stethoscope(&self) -> Option<Arc<StethoscopeControl>> {
+        self.stethoscope.clone()
+    }
+
     /// Mutes (sends silence) or unmutes the voice.
     pub fn set_muted(&self, muted: bool) {
         if let Some(a) = &self.audio {
@@ -187,6 +200,13 @@ impl Session {
     pub fn set_camera_enabled(&self, enabled: bool) {
         if let Some(v) = &self.video {
             v.set_camera_on(enabled);
+        }
+    }
+
+    /// The next video frame sent is a keyframe (after the camera behind the source changed).
+    pub fn request_keyframe(&self) {
+        if let Some(v) = &self.video {
+            v.request_keyframe();
         }
     }
 
@@ -276,6 +296,7 @@ struct Control {
     remote: RemoteContext,
     counter: TaskCounter,
     tasks: Vec<JoinHandle<()>>,
+    stethoscope: Option<Arc<StethoscopeControl>>,
 }
 
 async fn sleep_until(deadline: Option<Instant>) {
@@ -426,6 +447,9 @@ impl Control {
                 };
                 pc.add_transceiver_from_kind(kind, Some(init)).await?;
             }
+        }
+        if let Some(s) = &self.stethoscope {
+            s.bind(&pc).await?;
         }
         if offerer {
             let dc = pc.create_data_channel(DATA_LABEL, None).await?;
@@ -821,6 +845,10 @@ impl Control {
         }
         self.video_slot.clear().await;
         self.audio_slot.clear().await;
+        if let Some(s) = &self.stethoscope {
+            s.stop();
+            s.clear().await;
+        }
         self.close_pc().await;
         self.set_state(CallState::Ended { reason }).await;
     }
