@@ -9,6 +9,7 @@
 //!   `target/bench/results.json`.
 
 mod bench;
+mod cups;
 mod demo_hub;
 mod setup;
 mod sh;
@@ -107,6 +108,7 @@ fn test() -> Result {
     step("build (all targets)", || {
         sh::run(sh::cargo().args(["build", "--workspace", "--all-targets"]))
     })?;
+    step("CUPS with its test printers", cups::ensure)?;
     let display = xvfb::Xvfb::start()?;
     step("Rust tests (unit, integration, end-to-end)", || {
         sh::run(

@@ -61,6 +61,8 @@ const TEST_PACKAGES: &[&str] = &[
     "cups-client",
     "cups-bsd",
     "printer-driver-cups-pdf",
+    // ipptool: tells a printed job from a cancelled or aborted one.
+    "cups-ipp-utils",
     // Reading printed and rendered PDFs back (pdftotext, pdftoppm).
     "poppler-utils",
     // An independent FHIR R4 validator is installed from PyPI into this virtual environment.
