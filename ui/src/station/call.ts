@@ -29,6 +29,7 @@ import {
 import { h, replace } from "../lib/dom";
 import { formatTime, has, t } from "../lib/i18n";
 import { showRedirectIfExcluded } from "./outcome";
+import { readingsPanel } from "./readings";
 import { callDocumentsNotice } from "./documents";
 import { busy, errorPanel, field, isGlobalError, screenRoot, title, type Ctx, type Screen, type Tone } from "./ui";
 
@@ -290,7 +291,9 @@ export function callScreen(ctx: Ctx, c: Consultation, opts: CallOptions): Screen
 
   const documents = callDocumentsNotice(ctx, c.id, c.patientId);
   const mainCol = h("div", { class: "call-main" }, stage, controls, waitingCard, failedCard, endedCard, documents.el, excludedCard, errors.el, actions);
-  const side = h("div", { class: "call-side" }, quality, chatSection, eventsSection, devicesSection);
+  const readingsBox = readingsPanel({ patientId: c.patientId, consultationId: c.id });
+  readingsBox.el.hidden = excluded;
+  const side = h("div", { class: "call-side" }, quality, readingsBox.el, chatSection, eventsSection, devicesSection);
   const layout = h("div", { class: "call-layout" }, mainCol, side);
   const root = screenRoot(
     "call",
@@ -690,6 +693,7 @@ export function callScreen(ctx: Ctx, c: Consultation, opts: CallOptions): Screen
       unlisten?.();
       stopPolling();
       if (tickTimer !== undefined) clearInterval(tickTimer);
+      readingsBox.dispose();
     },
   };
 }

@@ -6,6 +6,7 @@ import { formatNir } from "../lib/nir";
 import { consultationRoute, consultationTone, stateLabel } from "./consultation";
 import { displayName } from "./today";
 import { errorPanel, isGlobalError, pill, screenRoot, title, type Ctx, type Screen } from "./ui";
+import { readingsPanel } from "./readings";
 
 export function patientScreen(ctx: Ctx, id: string): Screen {
   const heading = title("patient", t("common.loading"), { testid: "patient-name" });
@@ -90,6 +91,8 @@ export function patientScreen(ctx: Ctx, id: string): Screen {
       if (!isGlobalError(e)) errors.show(e);
     });
 
+  // The patient's readings: trend and entry outside a consultation.
+  const readings = readingsPanel({ patientId: id, consultationId: null });
   const root = screenRoot(
     "patient",
     h("div", { class: "screen-head" }, h("div", null, heading, sub), edit),
@@ -101,6 +104,7 @@ export function patientScreen(ctx: Ctx, id: string): Screen {
       h("section", { class: "card", "aria-labelledby": "patient-identity" }, h("h2", { class: "section-title", id: "patient-identity" }, t("patientForm.identity")), summary),
       h("section", { class: "card", "aria-labelledby": "patient-history" }, h("h2", { class: "section-title", id: "patient-history" }, t("patient.history")), history),
     ),
+    readings.el,
   );
-  return { name: "patient", root, state: "state.patient" };
+  return { name: "patient", root, state: "state.patient", dispose: () => readings.dispose() };
 }
