@@ -1,10 +1,7 @@
 //! Where the station's picture and sound come from: the devices of the machine, or
 //! synthetic sources (a moving pattern with a frame counter, a 440 Hz tone) for tests and
 //! demonstrations without a camera.
-use relais_media::{
-    AudioSink, AudioSource, Camera, Microphone, Speaker, SyntheticVideo, ToneSource, VideoFormat,
-    VideoSource,
-};
+use relais_media::{AudioSink, AudioSource, VideoFormat, VideoSource};
 use serde::Serialize;
 
 /// Format asked of the camera at the start of a call.
@@ -81,63 +78,11 @@ pub fn media_devices() -> MediaDevices {
     }
 }
 
-/// The opened sources of one call, and what failed to open (journal entries).
+/// The opened sources of one call, and what failed to open (journal entries); see
+/// `Calls::open_call_media`.
 pub(crate) struct Opened {
     pub video: Option<Box<dyn VideoSource>>,
     pub audio: Option<Box<dyn AudioSource>>,
     pub speaker: Option<Box<dyn AudioSink>>,
     pub failures: Vec<String>,
-}
-
-/// Opens the sources; a missing device is a failure to record, never a reason to stop the
-/// call (no camera: the call goes on with sound).
-pub(crate) fn open(source: &MediaSource) -> Opened {
-    match source {
-        MediaSource::Synthetic(format) => {
-            let mut failures = Vec::new();
-            let video = match SyntheticVideo::new(format.width, format.height, format.fps) {
-                Ok(v) => Some(Box::new(v) as Box<dyn VideoSource>),
-                Err(e) => {
-                    failures.push(format!("video={}", e.code()));
-                    None
-                }
-            };
-            Opened {
-                video,
-                audio: Some(Box::new(ToneSource::new(SYNTHETIC_TONE_HZ, 0.3))),
-                speaker: None,
-                failures,
-            }
-        }
-        MediaSource::Devices => {
-            let mut failures = Vec::new();
-            let video = match Camera::open(0, START_FORMAT) {
-                Ok(c) => Some(Box::new(c) as Box<dyn VideoSource>),
-                Err(e) => {
-                    failures.push(format!("camera={}", e.code()));
-                    None
-                }
-            };
-            let audio = match Microphone::open(None) {
-                Ok(m) => Some(Box::new(m) as Box<dyn AudioSource>),
-                Err(e) => {
-                    failures.push(format!("microphone={}", e.code()));
-                    None
-                }
-            };
-            let speaker = match Speaker::open(None) {
-                Ok(s) => Some(Box::new(s) as Box<dyn AudioSink>),
-                Err(e) => {
-                    failures.push(format!("speaker={}", e.code()));
-                    None
-                }
-            };
-            Opened {
-                video,
-                audio,
-                speaker,
-                failures,
-            }
-        }
-    }
 }

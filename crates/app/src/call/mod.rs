@@ -14,11 +14,17 @@ use tokio::sync::mpsc;
 use crate::error::ApiError;
 use crate::station::Station;
 
+pub mod cameras;
+pub mod check;
+pub mod devices;
 mod frames;
 mod media;
 mod run;
 mod status;
 
+pub use cameras::{CameraStatus, StillInfo};
+pub use check::CheckStatus;
+pub use devices::{DeviceChoice, DeviceNotice, DevicesView};
 pub use media::{media_devices, MediaDevice, MediaDevices, MediaSource};
 pub use status::{
     message_fr, quality_level, CallError, CallEvent, CallState, CallStatus, ChatLine, Quality,
@@ -65,6 +71,8 @@ pub struct Calls {
     observer: Arc<dyn CallObserver>,
     source: MediaSource,
     current: Mutex<Option<Current>>,
+    cameras: Mutex<cameras::CameraSlot>,
+    check: Mutex<Option<check::Running>>,
 }
 
 impl Calls {
@@ -79,6 +87,8 @@ impl Calls {
             observer,
             source,
             current: Mutex::new(None),
+            cameras: Mutex::default(),
+            check: Mutex::default(),
         })
     }
 

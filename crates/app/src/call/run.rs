@@ -29,7 +29,7 @@ pub(crate) async fn run(
         from_hub_tx,
         link_tx,
     );
-    let opened = media::open(calls.source());
+    let opened = calls.open_call_media();
     for failure in &opened.failures {
         calls.journal("DEVICE_FAILED", failure);
     }
@@ -61,6 +61,7 @@ pub(crate) async fn run(
                     });
                     s.set_state(CallState::Failed, Utc::now());
                 });
+                calls.cameras_detach();
                 link_task.abort();
                 return;
             }
@@ -68,6 +69,7 @@ pub(crate) async fn run(
     // The session blocks when its events are not read; this loop also awaits the session
     // (data, hang-up): drain its events on their own task so neither waits for the other.
     let mut events = drain(session_events);
+    calls.cameras_attach(&session);
     let observer = calls.observer();
     let mut frames = FramePipe::start(Arc::clone(&observer));
     let mut connected_once = false;
@@ -126,7 +128,11 @@ pub(crate) async fn run(
                         frames.offer(frame);
                     }
                     SessionEvent::RemoteAudio(samples) => observer.remote_audio(&samples),
-                    SessionEvent::Data(text) => received(&calls, &text),
+                    SessionEvent::Data(text) => {
+                        if !super::cameras::received(&calls, &text) {
+                            received(&calls, &text);
+                        }
+                    }
                     SessionEvent::DataChannelOpen => {}
                     SessionEvent::Timing(timing) => {
                         let (what, after) = match timing {
@@ -168,7 +174,11 @@ pub(crate) async fn run(
             }
             command = commands.recv() => match command {
                 Some(Command::Mute(muted)) => session.set_muted(muted),
-                Some(Command::Camera(on)) => session.set_camera_enabled(on),
+                Some(Command::Camera(on)) => {
+                    session.set_camera_enabled(on);
+                    calls.update(|s| s.camera_on = on);
+                    calls.camera_toggled();
+                }
                 Some(Command::Chat(text)) => {
                     let line = ChatLine { from: "station".into(), text, at: Utc::now() };
                     let message = DataMessage::Chat { from: line.from.clone(), text: line.text.clone(), at: line.at };
@@ -193,6 +203,7 @@ pub(crate) async fn run(
         }
     }
     session.hangup().await;
+    calls.cameras_detach();
     if !calls.status().is_some_and(|s| s.state.is_over()) {
         calls.journal("ENDED", "by=station");
         calls.update(|s| s.set_state(CallState::Ended, Utc::now()));

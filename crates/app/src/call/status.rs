@@ -99,6 +99,8 @@ pub struct CallStatus {
     pub chat: Vec<ChatLine>,
     /// Why the call failed.
     pub error: Option<CallError>,
+    /// The camera sent, its failures, and the stills taken.
+    pub camera: super::cameras::CameraStatus,
 }
 
 impl CallStatus {
@@ -115,6 +117,7 @@ impl CallStatus {
             events: Vec::new(),
             chat: Vec::new(),
             error: None,
+            camera: Default::default(),
         }
     }
 
@@ -162,6 +165,10 @@ pub fn message_fr(kind: &str) -> &'static str {
         "REFUSED" => "Le serveur Relais a refusé la connexion.",
         "ENDED" => "Appel terminé.",
         "CANCELLED" => "Demande annulée avant l’arrivée du médecin.",
+        "DEVICE_RECOVERED" => "L’appareil est de nouveau disponible ; l’image reprend.",
+        "DEVICE_FALLBACK" => "Un appareil choisi n’est pas branché : l’appareil par défaut est utilisé.",
+        "CAMERA_SWITCHED" => "Caméra changée.",
+        "STILL_TAKEN" => "Photo prise et enregistrée dans le dossier.",
         _ => "Incident technique.",
     }
 }
