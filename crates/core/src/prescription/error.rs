@@ -61,6 +61,12 @@ pub enum DocumentErrorKind {
     /// A reading outside the physiologically possible range.
     #[error("Mesure physiologiquement impossible : vérifiez la saisie.")]
     ReadingImplausible,
+    /// A SHA-256 digest that is not 64 hexadecimal digits.
+    #[error("L'empreinte SHA-256 doit comporter 64 chiffres hexadécimaux.")]
+    HashFormat,
+    /// A version number below 1.
+    #[error("Le numéro de version commence à 1.")]
+    VersionFormat,
     /// The patient's consent to the teleconsultation is not recorded.
     #[error("Le consentement du patient à la téléconsultation doit être recueilli.")]
     ConsentRequired,
@@ -88,6 +94,8 @@ impl DocumentErrorKind {
             Self::GpActRequired => "GP_ACT_REQUIRED",
             Self::ActDuplicate => "ACT_DUPLICATE",
             Self::ReadingImplausible => "READING_IMPLAUSIBLE",
+            Self::HashFormat => "HASH_FORMAT",
+            Self::VersionFormat => "VERSION_FORMAT",
             Self::ConsentRequired => "CONSENT_REQUIRED",
         }
     }
@@ -201,6 +209,12 @@ pub fn field_label(path: &str) -> String {
             "copyTo" => "copie au médecin traitant",
             "patientConsent" => "consentement du patient",
             "prescriptionIds" => "ordonnances",
+            "signature" => "signature",
+            "signedAt" => "date de signature",
+            "signer" => "signataire",
+            "version" => "version",
+            "sha256" => "empreinte SHA-256",
+            "supersedes" => "version remplacée",
             other => other,
         };
         match index {

@@ -339,6 +339,8 @@ fn every_code_is_screaming_snake_case_and_labels_are_french() {
         K::GpActRequired,
         K::ActDuplicate,
         K::ReadingImplausible,
+        K::HashFormat,
+        K::VersionFormat,
         K::ConsentRequired,
     ];
     let mut codes: Vec<&str> = all.iter().map(K::code).collect();
