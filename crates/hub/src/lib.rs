@@ -47,6 +47,7 @@ pub mod clock;
 pub mod config;
 pub mod console;
 pub mod demo;
+pub mod documents;
 pub mod error;
 mod fsutil;
 pub mod headers;

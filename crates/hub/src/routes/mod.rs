@@ -9,6 +9,7 @@ use crate::error::ApiFailure;
 use crate::state::AppState;
 
 pub mod admin;
+pub mod documents;
 pub mod extract;
 pub mod gp;
 pub mod login;
@@ -48,6 +49,18 @@ pub fn router(state: AppState) -> Router {
         .route("/api/consultations/waiting", get(gp::waiting))
         .route("/api/consultations/{id}/accept", post(gp::accept))
         .route("/api/consultations/{id}/events", get(gp::events))
+        .route(
+            "/api/gp/consultations/{id}/documents",
+            post(documents::sign).get(documents::gp_list),
+        )
+        .route(
+            "/api/gp/consultations/{id}/incidents",
+            get(documents::incidents),
+        )
+        .route(
+            "/api/station/consultations/{id}/documents",
+            get(documents::station_list),
+        )
         .route("/ws/signal", get(crate::signal::upgrade))
         .route("/", get(crate::console::index));
     if let Some(dir) = &state.console.dir {

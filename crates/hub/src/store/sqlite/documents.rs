@@ -121,3 +121,72 @@ impl DocumentRepo for SqliteRepo {
         latest(&self.lock(), consultation_id, kind)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::audit::{Actor, AuditEvent};
+    use chrono::{SubsecRound, Utc};
+    use relais_protocol::documents::content_sha256;
+    use serde_json::json;
+
+    fn doc(id: &str, supersedes: Option<&str>) -> NewDocument {
+        let content = json!({"id": id, "lines": []});
+        NewDocument {
+            id: id.into(),
+            consultation_id: "c1".into(),
+            kind: DocumentKind::Prescription,
+            supersedes: supersedes.map(str::to_string),
+            sha256: content_sha256(&content),
+            content,
+            signed_at: Utc::now().trunc_subsecs(0),
+            signer_account: "gp1".into(),
+            signed_by: Signer {
+                name: "Dr Claire Martin".into(),
+                rpps: "10100345676".into(),
+            },
+        }
+    }
+
+    #[test]
+    fn versions_follow_the_latest_and_signed_rows_never_change() {
+        let dir = tempfile::tempdir().expect("tmp");
+        let repo = SqliteRepo::open(&dir.path().join("hub.db"), &[3; 32]).expect("open");
+        repo.lock()
+            .execute_batch("PRAGMA foreign_keys = OFF;")
+            .expect("fk off");
+        let ev = AuditEvent::new(Utc::now(), Actor::System, "document.sign");
+        let DocumentInsert::Stored(v1) = repo.insert_document(&doc("d1", None), &ev).expect("v1")
+        else {
+            panic!("v1 not stored");
+        };
+        assert_eq!(v1.version, 1);
+        assert!(matches!(
+            repo.insert_document(&doc("d2", None), &ev).expect("dup"),
+            DocumentInsert::Exists(_)
+        ));
+        let DocumentInsert::Stored(v2) = repo
+            .insert_document(&doc("d2", Some("d1")), &ev)
+            .expect("v2")
+        else {
+            panic!("v2 not stored");
+        };
+        assert_eq!((v2.version, v2.supersedes.as_deref()), (2, Some("d1")));
+        assert!(matches!(
+            repo.insert_document(&doc("d3", Some("d1")), &ev)
+                .expect("stale"),
+            DocumentInsert::NotLatest(Some(latest)) if latest.id == "d2"
+        ));
+        let conn = repo.lock();
+        for sql in [
+            "UPDATE documents SET content = '{}' WHERE id = 'd1'",
+            "UPDATE documents SET sha256 = 'x'",
+            "DELETE FROM documents WHERE id = 'd1'",
+        ] {
+            let err = conn.execute(sql, []).expect_err(sql);
+            assert!(err.to_string().contains("immutable"), "{err}");
+        }
+        drop(conn);
+        assert_eq!(repo.documents("c1").expect("list"), vec![v1, v2]);
+    }
+}
