@@ -89,11 +89,25 @@ pub(crate) fn patient_box(w: &mut Writer, patient: &Patient, on: chrono::NaiveDa
     w.y = top + h;
 }
 
+/// Width of the signature block, mm.
+const SIGNATURE_W: f32 = 92.0;
+
+/// The "replaces" lines of a correction, wrapped to the signature block.
+fn supersedes_lines(w: &Writer, signature: Option<&Signature>) -> Vec<String> {
+    match signature.and_then(|s| s.supersedes.as_deref()) {
+        Some(previous) => w.wrap(
+            &format!("Remplace le document n° {}", previous.trim()),
+            SMALL,
+            SIGNATURE_W - 7.0,
+        ),
+        None => Vec::new(),
+    }
+}
+
 /// Height of the signature block, mm.
-pub(crate) fn signature_height(signature: Option<&Signature>) -> f32 {
+pub(crate) fn signature_height(w: &Writer, signature: Option<&Signature>) -> f32 {
     match signature {
-        Some(s) if s.supersedes.is_some() => 36.0,
-        Some(_) => 32.0,
+        Some(_) => 32.0 + 3.9 * supersedes_lines(w, signature).len() as f32,
         None => 30.0,
     }
 }
@@ -101,10 +115,10 @@ pub(crate) fn signature_height(signature: Option<&Signature>) -> f32 {
 /// The signature block, right-aligned from the cursor: the electronic signature when signed,
 /// a box for a handwritten signature otherwise.
 pub(crate) fn signature(w: &mut Writer, label: &str, who: &str, signature: Option<&Signature>) {
-    let width = 92.0;
+    let width = SIGNATURE_W;
     let x = RIGHT - width;
     let top = w.y + 4.0;
-    let h = signature_height(signature) - 4.0;
+    let h = signature_height(w, signature) - 4.0;
     w.stroke_rect(x, top, width, h, 0.6, 0.55);
     let pad = x + 3.5;
     let mut y = top + 5.0;
@@ -130,11 +144,9 @@ pub(crate) fn signature(w: &mut Writer, label: &str, who: &str, signature: Optio
                 ),
                 SMALL,
             );
-            if let Some(previous) = &s.supersedes {
+            for line in supersedes_lines(w, Some(s)) {
                 y += 3.9;
-                let line = format!("Remplace : {}", previous.trim());
-                let lines = w.wrap(&line, SMALL, width - 7.0);
-                w.text_at(pad, y, lines.first().map_or("", String::as_str), SMALL);
+                w.text_at(pad, y, &line, SMALL);
             }
             let hex = Style::regular(7.0);
             y += 4.4;

@@ -1,9 +1,11 @@
 //! A small A4 page writer over printpdf's operation lists: embedded fonts, measured and
 //! wrapped text, rules, boxes, pages and their footers. Coordinates are millimetres from
 //! the top-left corner of the page; text is placed by its baseline.
+use std::collections::BTreeSet;
+
 use printpdf::{
-    Color, FontId, Line, LinePoint, Mm, Op, PaintMode, ParsedFont, PdfDocument, PdfFontHandle,
-    PdfPage, PdfSaveOptions, Point, Pt, Rect, Rgb, TextItem, WindingOrder,
+    Color, FontId, Line, LinePoint, Mm, Op, PaintMode, ParsedFont, PdfDocument, PdfFont,
+    PdfFontHandle, PdfPage, PdfSaveOptions, Point, Pt, Rect, Rgb, TextItem, WindingOrder,
 };
 
 use crate::PrintError;
@@ -81,6 +83,9 @@ pub(crate) struct Writer {
     bold: ParsedFont,
     regular_id: FontId,
     bold_id: FontId,
+    /// Characters written in each face, for the font subsets.
+    regular_chars: BTreeSet<char>,
+    bold_chars: BTreeSet<char>,
     pages: Vec<Vec<Op>>,
     /// Current baseline, mm from the top of the current page.
     pub y: f32,
@@ -110,14 +115,15 @@ impl Writer {
         let mut doc = PdfDocument::new(title);
         doc.metadata.info.creator = "Relais".to_string();
         doc.metadata.info.producer = "Relais".to_string();
-        let regular_id = doc.add_font(&regular);
-        let bold_id = doc.add_font(&bold);
+        // The fonts are added at the end, reduced to the glyphs the pages use.
         Ok(Self {
             doc,
             regular,
             bold,
-            regular_id,
-            bold_id,
+            regular_id: FontId::new(),
+            bold_id: FontId::new(),
+            regular_chars: BTreeSet::new(),
+            bold_chars: BTreeSet::new(),
             pages: Vec::new(),
             y: 0.0,
         })
@@ -197,10 +203,12 @@ impl Writer {
         if text.is_empty() {
             return;
         }
-        let font = PdfFontHandle::External(match style.face {
-            Face::Regular => self.regular_id.clone(),
-            Face::Bold => self.bold_id.clone(),
-        });
+        let (id, chars) = match style.face {
+            Face::Regular => (&self.regular_id, &mut self.regular_chars),
+            Face::Bold => (&self.bold_id, &mut self.bold_chars),
+        };
+        chars.extend(text.chars());
+        let font = PdfFontHandle::External(id.clone());
         self.ops().extend([
             Op::SetFillColor {
                 col: grey(style.grey),
@@ -306,8 +314,29 @@ impl Writer {
         self.pages = done;
     }
 
-    /// The PDF bytes.
+    /// The PDF bytes, with the two faces reduced to the glyphs used.
     pub fn finish(mut self) -> Vec<u8> {
+        let fonts = [
+            (
+                &self.regular_id,
+                &self.regular,
+                REGULAR_TTF,
+                &self.regular_chars,
+            ),
+            (&self.bold_id, &self.bold, BOLD_TTF, &self.bold_chars),
+        ];
+        for (id, full, bytes, chars) in fonts {
+            if chars.is_empty() {
+                continue;
+            }
+            // Should subsetting ever fail, the whole face is embedded: larger, same text.
+            let font = subset(bytes, full, chars).unwrap_or_else(|| full.clone());
+            self.doc
+                .resources
+                .fonts
+                .map
+                .insert(id.clone(), PdfFont::new(font));
+        }
         let pages = std::mem::take(&mut self.pages)
             .into_iter()
             .map(|ops| PdfPage::new(Mm(PAGE_W), Mm(PAGE_H), ops))
@@ -315,4 +344,30 @@ impl Writer {
         self.doc.with_pages(pages);
         self.doc.save(&PdfSaveOptions::default(), &mut Vec::new())
     }
+}
+
+/// `bytes` (the face `full` was parsed from) reduced to the glyphs of `chars`, parsed again.
+fn subset(bytes: &[u8], full: &ParsedFont, chars: &BTreeSet<char>) -> Option<ParsedFont> {
+    use allsorts::binary::read::ReadScope;
+    use allsorts::font_data::FontData;
+    use allsorts::subset::{subset, CmapTarget, SubsetProfile};
+
+    // Glyph 0 (.notdef) first, then each glyph once, in order.
+    let mut glyphs: Vec<u16> = chars
+        .iter()
+        .filter_map(|&c| full.lookup_glyph_index(c as u32))
+        .collect();
+    glyphs.push(0);
+    glyphs.sort_unstable();
+    glyphs.dedup();
+    let data = ReadScope::new(bytes).read::<FontData<'_>>().ok()?;
+    let provider = data.table_provider(0).ok()?;
+    let reduced = subset(
+        &provider,
+        &glyphs,
+        &SubsetProfile::Minimal,
+        CmapTarget::Unicode,
+    )
+    .ok()?;
+    ParsedFont::from_bytes(&reduced, 0, &mut Vec::new())
 }

@@ -293,7 +293,7 @@ fn closing(w: &mut Writer, p: &Prescription, signature: Option<&Signature>) {
     ensure(
         w,
         p,
-        notes_height + blocks::signature_height(signature) + 4.0,
+        notes_height + blocks::signature_height(w, signature) + 4.0,
     );
     if !notes.is_empty() {
         w.y += 4.0;

@@ -80,7 +80,8 @@ fn draw(r: &Report, signature: Option<&Signature>) -> Result<Vec<u8>, PrintError
     };
     section(&mut w, r, "Incidents techniques", &incidents);
 
-    ensure(&mut w, r, blocks::signature_height(signature) + 4.0);
+    let height = blocks::signature_height(&w, signature);
+    ensure(&mut w, r, height + 4.0);
     w.y += 2.0;
     blocks::signature(&mut w, "Signature du médecin", r.gp.name.trim(), signature);
 

@@ -240,7 +240,7 @@ fn a_signed_prescription_carries_its_signature_hash_and_version() {
         "par Dr Hélène Lefèvre",
         // 09:45 UTC is 10 h 45 in Paris in November.
         "le 26/11/2026 à 10 h 45 · version 2",
-        "Remplace : 8d1c2f4a-0b6e-4a57-9c1d-2e3f4a5b6c7d",
+        "Remplace le document n° 8d1c2f4a-0b6e-4a57-9c1d-2e3f4a5b6c7d",
         "3f9a1c0e5b7d2a4c6e8f0a1b2c3d4e5f",
         "60718293a4b5c6d7e8f9a0b1c2d3e4f5",
     ] {
@@ -265,4 +265,30 @@ fn a_signed_prescription_carries_its_signature_hash_and_version() {
         (e.field(), e.code()),
         (Some("signature.version"), "VERSION_FORMAT")
     );
+}
+
+#[test]
+fn the_fonts_are_embedded_and_reduced_to_the_glyphs_used() {
+    let pdf = render(&prescription(&prescription_json())).unwrap();
+    let path = keep("prescription-fonts.pdf", &pdf);
+    let out = std::process::Command::new("pdffonts")
+        .arg(&path)
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let listing = String::from_utf8(out.stdout).unwrap();
+    // Header, rule, then one row per font: CID TrueType, embedded ("yes" in the emb column).
+    let rows: Vec<&str> = listing.lines().skip(2).collect();
+    assert_eq!(rows.len(), 2, "{listing}");
+    for row in rows {
+        assert!(
+            row.contains("CID TrueType") && row.contains("Identity-H"),
+            "{row}"
+        );
+        let cols: Vec<&str> = row.split_whitespace().collect();
+        let emb = cols.len() - 5;
+        assert_eq!(cols[emb], "yes", "not embedded: {row}");
+    }
+    // Two whole DejaVu faces would weigh 1.4 MB; the subsets a few tens of kB.
+    assert!(pdf.len() < 120_000, "{} bytes", pdf.len());
 }

@@ -88,3 +88,26 @@ fn a_long_report_flows_onto_more_pages() {
     assert!(all.contains("Pas de médecin traitant déclaré"));
     assert!(all.contains("Aucun incident technique."));
 }
+
+#[test]
+fn a_signed_report_carries_its_signature() {
+    let signature = relais_print::Signature {
+        signed_at: chrono::DateTime::parse_from_rfc3339("2026-11-26T09:44:00Z").unwrap(),
+        signer: "Dr Hélène Lefèvre".into(),
+        version: 1,
+        sha256: "9b2e4d6f8a0c1e3f5a7b9c0d2e4f6a8b0c1d3e5f7a9b0c2d4e6f8a0b1c3d5e7f".into(),
+        supersedes: None,
+    };
+    let pdf = relais_print::report::render_signed(&report(&report_json()), &signature).unwrap();
+    keep("report-signed.pdf", &pdf);
+    let text = flat(&pdftotext(&pdf));
+    assert!(
+        text.contains("Signé électroniquement par Dr Hélène Lefèvre"),
+        "{text}"
+    );
+    assert!(text.contains("le 26/11/2026 à 10 h 44 · version 1"));
+    assert!(text.contains("9b2e4d6f8a0c1e3f5a7b9c0d2e4f6a8b"));
+    assert!(text.contains("0c1d3e5f7a9b0c2d4e6f8a0b1c3d5e7f"));
+    assert!(!text.contains("Remplace"));
+    assert!(!text.contains("Signature du médecin"));
+}
