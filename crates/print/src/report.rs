@@ -223,7 +223,7 @@ fn participants(w: &mut Writer, r: &Report) {
         w,
         r,
         "Consentement",
-        "Le patient a donné son consentement à la téléconsultation.",
+        "Consentement à la téléconsultation recueilli.",
     );
     let copy = match &r.copy_to {
         Some(c) => match c

@@ -24,7 +24,7 @@ fn the_report_renders_every_part() {
         "Née le 14/03/1952 (74 ans)",
         "Sophie Bernard, Infirmière diplômée d'État",
         "Domicile de la patiente, Jouy",
-        "Le patient a donné son consentement à la téléconsultation.",
+        "Consentement à la téléconsultation recueilli.",
         "Dr Paul Dali, 3 place Châtelet, 28000 Chartres",
         "Toux fébrile depuis 3 jours, fatigue.",
         "crépitants de la base droite",
