@@ -371,3 +371,57 @@ fn subset(bytes: &[u8], full: &ParsedFont, chars: &BTreeSet<char>) -> Option<Par
     .ok()?;
     ParsedFont::from_bytes(&reduced, 0, &mut Vec::new())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn widths_and_wrapping() {
+        let w = Writer::new("t").unwrap();
+        let body = Style::regular(10.0);
+        // DejaVu Sans: "M" is 0.863 em, 10 pt = 3.53 mm.
+        assert!((w.width("M", body) - 0.863 * 10.0 * MM_PER_PT).abs() < 0.01);
+        assert!(w.width("é€", body) > 0.0);
+        assert!(w.width("MM", Style::bold(10.0)) > w.width("MM", body));
+        let lines = w.wrap(
+            "un deux trois quatre cinq six sept huit neuf dix",
+            body,
+            30.0,
+        );
+        assert!(lines.len() > 1);
+        for l in &lines {
+            assert!(w.width(l, body) <= 30.0, "{l}");
+        }
+        assert_eq!(
+            lines.join(" "),
+            "un deux trois quatre cinq six sept huit neuf dix"
+        );
+        // A word wider than the line is cut, nothing lost.
+        let long = "x".repeat(200);
+        let lines = w.wrap(&long, body, 40.0);
+        assert!(lines.len() >= 5);
+        assert_eq!(lines.concat(), long);
+        // Explicit newlines are kept, empty text is one empty line.
+        assert_eq!(w.wrap("a\nb", body, 100.0), ["a", "b"]);
+        assert_eq!(w.wrap("", body, 100.0), [""]);
+    }
+
+    #[test]
+    fn the_subset_keeps_the_glyphs_and_their_widths() {
+        let w = Writer::new("t").unwrap();
+        let chars: BTreeSet<char> = "Hélène €àç 0123".chars().collect();
+        let reduced = subset(REGULAR_TTF, &w.regular, &chars).unwrap();
+        assert!(reduced.source_bytes().unwrap().len() < REGULAR_TTF.len() / 10);
+        for c in chars {
+            let full = w.regular.lookup_glyph_index(c as u32).unwrap();
+            let sub = reduced.lookup_glyph_index(c as u32).unwrap();
+            assert_eq!(
+                w.regular.get_glyph_width(full),
+                reduced.get_glyph_width(sub),
+                "{c}"
+            );
+        }
+        assert_eq!(reduced.lookup_glyph_index('Z' as u32), None);
+    }
+}

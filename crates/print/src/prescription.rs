@@ -94,12 +94,17 @@ fn draw(p: &Prescription, signature: Option<&Signature>) -> Result<Vec<u8>, Prin
 fn first_page_header(w: &mut Writer, p: &Prescription) -> Result<(), PrintError> {
     let top = w.y;
     let qr_x = RIGHT - QR_SIZE;
-    blocks::prescriber(w, &p.prescriber, TEXT_W - QR_SIZE - 14.0);
+    let left_width = TEXT_W - QR_SIZE - 14.0;
+    blocks::prescriber(w, &p.prescriber, left_width);
     let left_bottom = w.y;
 
     // The quiet zone of the code is inside its square: align its dark modules with the text.
     qr::draw(w, &p.id, qr_x + 2.0, top - 1.0, QR_SIZE)?;
     let mut y = top + QR_SIZE + 1.5;
+    // A long number (a UUID) reaches under the prescriber's column: then it goes below it.
+    if RIGHT - w.width(&p.id, Style::bold(8.5)) < MARGIN_X + left_width + 2.0 {
+        y = y.max(left_bottom + 3.5);
+    }
     w.text_right(RIGHT, y, "Ordonnance n°", MUTED);
     y += 3.8;
     w.text_right(RIGHT, y, &p.id, Style::bold(8.5));

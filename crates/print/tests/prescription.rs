@@ -75,6 +75,16 @@ fn the_page_is_a4_with_ink_and_the_qr_code_reads_the_number() {
     let dark = px.iter().filter(|&&p| p < 128).count() as f64 / px.len() as f64;
     assert!(dark > 0.01 && dark < 0.3, "dark fraction {dark}");
     assert_eq!(qr_codes(&pdf, 1, 150), ["ORD-2026-000123"]);
+
+    // The hub numbers prescriptions with UUIDs: a longer code, still read back.
+    let mut v = prescription_json();
+    v["id"] = json!("0b8e2c1a-5f3e-4c8e-9d1e-2a3b4c5d6e7f");
+    let pdf = render(&prescription(&v)).unwrap();
+    assert_eq!(
+        qr_codes(&pdf, 1, 150),
+        ["0b8e2c1a-5f3e-4c8e-9d1e-2a3b4c5d6e7f"]
+    );
+    assert!(flat(&pdftotext(&pdf)).contains("Ordonnance n° 0b8e2c1a-5f3e-4c8e-9d1e-2a3b4c5d6e7f"));
 }
 
 #[test]

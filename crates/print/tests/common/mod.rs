@@ -66,6 +66,16 @@ pub fn flat(text: &str) -> String {
 
 /// One page rendered by `pdftoppm` at `dpi`, in grey levels: (width, height, pixels).
 pub fn raster(pdf: &[u8], page: usize, dpi: u32) -> (u32, u32, Vec<u8>) {
+    raster_region(pdf, page, dpi, None)
+}
+
+/// Part of a page (`x`, `y`, width, height in pixels at `dpi`), or all of it.
+pub fn raster_region(
+    pdf: &[u8],
+    page: usize,
+    dpi: u32,
+    region: Option<(u32, u32, u32, u32)>,
+) -> (u32, u32, Vec<u8>) {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("doc.pdf");
     std::fs::write(&path, pdf).unwrap();
@@ -73,6 +83,18 @@ pub fn raster(pdf: &[u8], page: usize, dpi: u32) -> (u32, u32, Vec<u8>) {
     let status = Command::new("pdftoppm")
         .args(["-r", &dpi.to_string(), "-png", "-singlefile"])
         .args(["-f", &page.to_string(), "-l", &page.to_string()])
+        .args(region.map_or_else(Vec::new, |(x, y, w, h)| {
+            vec![
+                "-x".to_string(),
+                x.to_string(),
+                "-y".to_string(),
+                y.to_string(),
+                "-W".to_string(),
+                w.to_string(),
+                "-H".to_string(),
+                h.to_string(),
+            ]
+        }))
         .arg(&path)
         .arg(&prefix)
         .status()
@@ -95,9 +117,16 @@ pub fn raster(pdf: &[u8], page: usize, dpi: u32) -> (u32, u32, Vec<u8>) {
     (info.width, info.height, grey)
 }
 
-/// The texts of the QR codes found on a page rendered at `dpi`.
+/// The texts of the QR codes found in the top right quarter of a page rendered at `dpi`.
 pub fn qr_codes(pdf: &[u8], page: usize, dpi: u32) -> Vec<String> {
-    let (w, h, px) = raster(pdf, page, dpi);
+    let (page_w, page_h) = (210.0 / 25.4 * dpi as f32, 297.0 / 25.4 * dpi as f32);
+    let region = (
+        (page_w / 2.0) as u32,
+        0,
+        (page_w / 2.0) as u32,
+        (page_h / 4.0) as u32,
+    );
+    let (w, h, px) = raster_region(pdf, page, dpi, Some(region));
     let mut img = rqrr::PreparedImage::prepare_from_greyscale(w as usize, h as usize, |x, y| {
         px[y * w as usize + x]
     });
