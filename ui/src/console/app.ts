@@ -96,6 +96,7 @@ export class ConsoleApp {
       callScreen({
         ticket,
         consultation,
+        hub: this.hub,
         deps: this.opts.callDeps,
         onBack: () => this.showWaiting(),
         onEnded: () => (this.signoutBtn.hidden = false),

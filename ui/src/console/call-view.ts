@@ -11,12 +11,16 @@ import { formatCallDuration, formatReading, readingLabel, readingSource } from "
 import type { ChatMessage, DataMessage, ReadingMessage, RoomTicket, WaitingConsultation } from "./protocol";
 import type { Quality } from "./quality";
 import { icon, screenRoot, setIcon, type Screen } from "./ui";
+import { DocumentsWorkspace } from "./documents";
+import { Hub } from "./hub";
 import { patientName } from "./waiting";
 
 export interface CallScreenOptions {
   ticket: RoomTicket;
   consultation: WaitingConsultation;
   deps?: Partial<CallDeps>;
+  /** The hub (documents: prescription and report). */
+  hub?: Hub;
   onBack(): void;
   /** The call has just ended (the app shows sign-out again). */
   onEnded?(): void;
@@ -131,6 +135,8 @@ export function callScreen(o: CallScreenOptions): Screen & { call: Call } {
   );
   const root = screenRoot("call", h("div", { class: "gp-call-layout" }, stage, side));
   root.setAttribute("aria-labelledby", "call-title");
+  const docs = new DocumentsWorkspace({ hub: o.hub ?? new Hub(), consultation: c, send: (m) => call.sendData(m) });
+  docs.mount(side, root.querySelector<HTMLElement>(".gp-call-layout") ?? root);
 
   // ---- Rendering of the call's events ---------------------------------------------------
   function showState(s: CallState) {
@@ -220,7 +226,10 @@ export function callScreen(o: CallScreenOptions): Screen & { call: Call } {
         placeholder.hidden = true;
         void remoteVideo.play?.()?.catch?.(() => undefined);
       },
-      data: addData,
+      data: (m) => {
+        docs.observe(m);
+        addData(m);
+      },
       quality: showQuality,
       error: (e) => {
         hubError.hidden = false;

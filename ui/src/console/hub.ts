@@ -25,6 +25,9 @@ export const Code = {
 /** The error every call rejects with; `status` is the HTTP status (0 for a network failure). */
 export interface HubError extends ApiError {
   status: number;
+  /** `DOCUMENT_INVALID`: the camelCase path of the wrong field, and the validation code. */
+  field?: string;
+  reason?: string;
 }
 
 export function isHubError(e: unknown): e is HubError {
@@ -56,7 +59,13 @@ export async function toHubError(res: Response): Promise<HubError> {
   } catch {
     body = null;
   }
-  if (isHubError(body)) return { code: body.code, message: body.message, status: res.status };
+  if (isHubError(body)) {
+    const e: HubError = { code: body.code, message: body.message, status: res.status };
+    const extra = body as { field?: unknown; reason?: unknown };
+    if (typeof extra.field === "string") e.field = extra.field;
+    if (typeof extra.reason === "string") e.reason = extra.reason;
+    return e;
+  }
   return { code: `HTTP_${res.status}`, message: "", status: res.status };
 }
 

@@ -144,7 +144,9 @@ describe("call screen", () => {
     const stationClasses = new Set(Array.from(stationCss.matchAll(/\.([a-zA-Z][\w-]*)/g), (m) => m[1]));
     expect(stationClasses.has("btn")).toBe(true);
     // `screen--call`: station.css only styles its own `.call-head` inside it.
-    const shared = new Set(["screen", "screen--call", "card", "btn", "btn-primary", "btn-xl", "input", "field-label", "field-error", "section-title", "screen-title", "lead", "actions", "muted", "complaint", "dot"]);
+    const shared = new Set(["screen", "screen--call", "card", "btn", "btn-primary", "btn-xl", "input", "field-label", "field-error", "section-title", "screen-title", "lead", "actions", "muted", "complaint", "dot",
+      // The generic form components the document editors use (tabs of the side column).
+      "btn-secondary", "field", "field-hint", "optional", "field--check", "check", "textarea", "check-row"]);
     const used = new Set(Array.from(document.querySelectorAll("[class]")).flatMap((el) => Array.from(el.classList)));
     const clashes = Array.from(used).filter((c) => stationClasses.has(c) && !shared.has(c));
     expect(clashes).toEqual([]);
