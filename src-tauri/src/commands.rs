@@ -322,5 +322,6 @@ pub fn handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static 
         media_devices,
         call_video,
         ui_ready,
+        crate::export::export_consultation_fhir,
     ]
 }

@@ -5,6 +5,7 @@
 
 mod call;
 mod commands;
+mod export;
 
 use std::sync::Arc;
 

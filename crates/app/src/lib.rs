@@ -21,6 +21,7 @@ pub mod config;
 mod consultations;
 pub mod dto;
 pub mod error;
+pub mod export;
 mod hub;
 mod patients;
 pub mod readings;

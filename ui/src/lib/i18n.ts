@@ -343,6 +343,11 @@ const messages = {
   "documents.open": "Voir et imprimer",
   "documents.openAfterCall": "Documents et impression",
 
+  "export.title": "Export du dossier",
+  "export.explain": "Enregistre cette consultation au format HL7 FHIR R4 (patient, professionnels, mesures, ordonnance, compte rendu), pour le logiciel du médecin traitant ou le dossier de l’établissement.",
+  "export.fhir": "Exporter (FHIR)",
+  "export.running": "Export en cours…",
+
   "print.print": "Imprimer",
   "print.reprint": "Réimprimer",
   "print.sending": "Envoi à l’imprimante…",
@@ -749,6 +754,7 @@ const plurals = {
   "today.resultCount": { one: "{n} patient trouvé", other: "{n} patients trouvés" },
   "intake.missingQuestions": { one: "répondre à la question restante", other: "répondre aux {n} questions restantes" },
   "audit.checked": { one: "{n} entrée contrôlée", other: "{n} entrées contrôlées" },
+  "export.done": { one: "Export enregistré ({n} ressource) :", other: "Export enregistré ({n} ressources) :" },
 } as const;
 
 export type MessageKey = keyof typeof messages;

@@ -13,6 +13,7 @@ import { codeMessage, type ApiError, type CallStatus } from "../lib/api";
 import { h, replace } from "../lib/dom";
 import { formatDate, formatDateTime, t, tn } from "../lib/i18n";
 import { documentsApi, type DocumentKind, type PrintJob, type SignedDocument } from "./documents-api";
+import { exportControl } from "./export";
 import { busy, errorPanel, isGlobalError, screenRoot, title, type Ctx, type Screen, type Tone } from "./ui";
 
 /** How often a print being printed is asked about. */
@@ -368,6 +369,7 @@ export function documentsScreen(ctx: Ctx, route: DocumentsRoute): Screen {
     progress,
     errors.el,
     list,
+    exportControl(route.consultationId).el,
   );
   return {
     name: "documents",
