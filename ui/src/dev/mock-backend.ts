@@ -11,7 +11,8 @@
  *          call (sending → waiting → connecting → connected over ~5 s)|call-waiting|
  *          call-connected|call-reconnecting|call-failed|call-ended|
  *          call-hangup (muted, camera off, the hang-up question open)|
- *          hub-settings|hub-settings-errors|hub-enrolled
+ *          hub-settings|hub-settings-errors|hub-enrolled|
+ *          documents-export (the documents screen, "Exporter (FHIR)" clicked)
  *   lock=<seconds> inactivity delay (default 600)
  *   hub=enrolled|none|unreachable  the station's link to its hub (default enrolled;
  *          none for the hub-settings screens)
@@ -620,6 +621,13 @@ export function installMockBackend(params: URLSearchParams): (app: StationApp) =
         if (channel && typeof channel.id === "number") streamVideo(channel);
         return null;
       }
+      case "consultation_documents":
+      case "fetch_documents":
+        return [];
+      case "list_printers":
+        return { printers: [], chosen: null, effective: null };
+      case "export_consultation_fhir":
+        return sleepMs(600).then(() => ({ path: `/home/infirmiere/.local/share/relais/exports/${String(a.consultationId)}.fhir.json`, resources: 14 }));
     }
     throw `command ${cmd} not found`;
   }
@@ -710,6 +718,11 @@ export function installMockBackend(params: URLSearchParams): (app: StationApp) =
       case "audit":
       case "audit-broken":
         app.go({ name: "audit" });
+        break;
+      case "documents-export":
+        app.go({ name: "documents", consultationId: "6f1c2b8e-0d4a-4c4e-9a51-2f0f8c1d9e01" });
+        await sleep(100);
+        click("export-fhir");
         break;
       case "call":
       case "call-waiting":

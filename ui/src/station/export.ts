@@ -4,6 +4,7 @@
  * docs/COMMANDS.md) and shows where the file is. While it works the button says
  * "Export en cours…"; a failure shows its message with the code behind "Détails".
  */
+import "../styles/export.css";
 import { call, codeMessage, type ApiError } from "../lib/api";
 import { h } from "../lib/dom";
 import { t, tn } from "../lib/i18n";
