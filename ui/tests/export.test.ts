@@ -3,8 +3,9 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 vi.mock("@tauri-apps/api/core", () => ({ invoke: vi.fn(), Channel: class {} }));
 vi.mock("@tauri-apps/api/event", () => ({ listen: vi.fn(async () => () => undefined) }));
 import { invoke } from "@tauri-apps/api/core";
+import { consultationRoute } from "../src/station/consultation";
 import { exportControl } from "../src/station/export";
-import { byTestId, flush } from "./helpers";
+import { byTestId, consultation, flush } from "./helpers";
 
 const invokeMock = vi.mocked(invoke);
 
@@ -49,5 +50,14 @@ describe("Exporter (FHIR)", () => {
     expect(error.textContent).toContain("disque plein");
     expect(error.textContent).toContain("EXPORT_WRITE_FAILED");
     expect(byTestId("export-result")?.hidden).toBe(true);
+  });
+});
+
+describe("a finished consultation", () => {
+  it("opens on its documents screen, where the export is", () => {
+    for (const state of ["reported", "closed"] as const) {
+      expect(consultationRoute(consultation({ state }))).toEqual({ name: "documents", consultationId: "c1", patientId: "p1" });
+    }
+    expect(consultationRoute(consultation({ state: "cancelled" }))).toEqual({ name: "patient", id: "p1" });
   });
 });

@@ -30,5 +30,7 @@ export function consultationRoute(c: Consultation): Route {
   if (c.state === "excluded" && !c.redirectionAcknowledged) return { name: "redirect", consultation: c };
   if (c.state === "triaged") return { name: "accepted", consultation: c };
   if (c.state === "requested" || c.state === "inCall") return { name: "call", consultation: c };
+  // After the call: the GP's documents, their printing and the export.
+  if (c.state === "reported" || c.state === "closed") return { name: "documents", consultationId: c.id, patientId: c.patientId };
   return { name: "patient", id: c.patientId };
 }
