@@ -46,17 +46,23 @@ pub(crate) fn prescriber(w: &mut Writer, p: &Prescriber, width: f32) {
     );
 }
 
-/// "Née le 03/12/1984 (41 ans)".
-pub(crate) fn born(patient: &Patient, on: chrono::NaiveDate) -> String {
+/// "née le 03/12/1984", in lower case for the middle of a sentence.
+pub(crate) fn born_on(patient: &Patient) -> String {
     let verb = match patient.sex {
-        Sex::F => "Née",
-        Sex::M => "Né",
-        Sex::I => "Né(e)",
+        Sex::F => "née",
+        Sex::M => "né",
+        Sex::I => "né(e)",
     };
-    let date = fr::date_short(patient.birth_date);
+    format!("{verb} le {}", fr::date_short(patient.birth_date))
+}
+
+/// "Née le 03/12/1984 (41 ans)": the age on `on`, the document's date.
+pub(crate) fn born(patient: &Patient, on: chrono::NaiveDate) -> String {
+    let text = born_on(patient);
+    let text = format!("N{}", &text[1..]);
     match age_text(patient.birth_date, on) {
-        Some(age) => format!("{verb} le {date} ({age})"),
-        None => format!("{verb} le {date}"),
+        Some(age) => format!("{text} ({age})"),
+        None => text,
     }
 }
 

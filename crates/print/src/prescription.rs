@@ -67,8 +67,7 @@ fn draw(p: &Prescription, signature: Option<&Signature>) -> Result<Vec<u8>, Prin
         );
     } else {
         w.y += 4.0;
-        let lines: Vec<&Line> = p.lines.iter().collect();
-        for line in lines {
+        for line in &p.lines {
             number += 1;
             entry(&mut w, p, line, number, None);
         }
@@ -80,11 +79,7 @@ fn draw(p: &Prescription, signature: Option<&Signature>) -> Result<Vec<u8>, Prin
         "Ordonnance n° {} · {}, {}",
         p.id,
         p.patient.full_name(),
-        blocks::born(&p.patient, fr::day(&p.issued_at))
-            .split(" (")
-            .next()
-            .unwrap_or_default()
-            .to_lowercase()
+        blocks::born_on(&p.patient)
     );
     w.each_page(|w, page, total| blocks::footer(w, &footer, page, total));
     Ok(w.finish())
@@ -146,11 +141,7 @@ fn continuation_header(w: &mut Writer, p: &Prescription) {
     w.text_right(
         RIGHT,
         w.y,
-        &format!(
-            "{}, {}",
-            p.patient.full_name(),
-            blocks::born(&p.patient, fr::day(&p.issued_at)).to_lowercase()
-        ),
+        &format!("{}, {}", p.patient.full_name(), blocks::born_on(&p.patient)),
         SMALL,
     );
     w.y += 3.0;

@@ -89,11 +89,7 @@ fn draw(r: &Report, signature: Option<&Signature>) -> Result<Vec<u8>, PrintError
         "Compte rendu n° {} · {}, {}",
         r.id,
         r.patient.full_name(),
-        blocks::born(&r.patient, day)
-            .split(" (")
-            .next()
-            .unwrap_or_default()
-            .to_lowercase()
+        blocks::born_on(&r.patient)
     );
     w.each_page(|w, page, total| blocks::footer(w, &footer, page, total));
     Ok(w.finish())
