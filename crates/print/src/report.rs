@@ -63,7 +63,7 @@ fn draw(r: &Report, signature: Option<&Signature>) -> Result<Vec<u8>, PrintError
     } else {
         r.prescription_ids
             .iter()
-            .map(|id| format!("Ordonnance n° {id}, remise au patient."))
+            .map(|id| format!("Ordonnance n° {id}."))
             .collect::<Vec<_>>()
             .join("\n")
     };

@@ -34,7 +34,7 @@ fn the_report_renders_every_part() {
         "Fréquence cardiaque 92 /min",
         "Pneumopathie droite probable",
         "Réévaluation à 48 h par le médecin traitant",
-        "Ordonnance n° ORD-2026-000123, remise au patient.",
+        "Prescriptions Ordonnance n° ORD-2026-000123.",
         "TCG Téléconsultation du médecin généraliste 25,00 €",
         "TLL Accompagnement infirmier d'une téléconsultation au domicile du patient 12,00 €",
         "37,00 €",
