@@ -20,6 +20,49 @@ pub enum DataMessage {
         /// Device id, or "manual".
         source: String,
     },
+    /// Station → GP: the stethoscope's track carries sound (`on`) or silence.
+    #[serde(rename_all = "camelCase")]
+    StethoscopeState {
+        /// Whether the stethoscope is on.
+        on: bool,
+    },
+    /// GP → station: the GP asks the nurse to place the stethoscope.
+    StethoscopeRequest,
+    /// GP → station: record a clip of the stethoscope (10 to 30 s) and send it back.
+    #[serde(rename_all = "camelCase")]
+    ClipRequest {
+        /// Id chosen by the GP's console.
+        clip_id: String,
+        /// Length asked, seconds.
+        seconds: u32,
+    },
+    /// Station → GP: where a clip is (`recording`, `stored`, `failed`).
+    #[serde(rename_all = "camelCase")]
+    ClipState {
+        /// The clip.
+        clip_id: String,
+        /// `recording`, `stored` or `failed`.
+        state: String,
+        /// Length, seconds (asked while recording, actual once stored).
+        seconds: f64,
+        /// Stable code when it failed.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        code: Option<String>,
+    },
+    /// Station → GP: one piece of a stored clip's file (base64), in order.
+    #[serde(rename_all = "camelCase")]
+    ClipChunk {
+        /// The clip.
+        clip_id: String,
+        /// Media type of the whole file (`audio/wav`).
+        mime: String,
+        /// Index of this piece, from 0.
+        index: u32,
+        /// Number of pieces.
+        count: u32,
+        /// The bytes of this piece, base64 (standard alphabet, padded).
+        data: String,
+    },
     /// A chat line.
     #[serde(rename_all = "camelCase")]
     Chat {

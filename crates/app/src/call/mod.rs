@@ -21,11 +21,16 @@ mod frames;
 mod media;
 mod run;
 mod status;
+mod stethoscope;
 
 pub use cameras::{CameraStatus, StillInfo};
 pub use check::CheckStatus;
 pub use devices::{DeviceChoice, DeviceNotice, DevicesView};
 pub use media::{media_devices, MediaDevice, MediaDevices, MediaSource};
+pub use stethoscope::{
+    stethoscope_inputs, ClipInfo, StethoscopeLevel, StethoscopeStatus, StoredClip,
+    CLIP_MAX_SECONDS, CLIP_MIN_SECONDS,
+};
 pub use status::{
     message_fr, quality_level, CallError, CallEvent, CallState, CallStatus, ChatLine, Quality,
 };
@@ -47,6 +52,10 @@ pub trait CallObserver: Send + Sync + 'static {
     /// A set-up duration, from the first offer: `connected`, `first_remote_video`,
     /// `first_remote_audio` (benchmarks).
     fn timing(&self, _what: &'static str, _after: std::time::Duration) {}
+    /// The stethoscope's status changed (on, off, requested, clips).
+    fn stethoscope(&self, _status: &StethoscopeStatus) {}
+    /// The stethoscope's level, ten times a second while it is on (the nurse's meter).
+    fn stethoscope_level(&self, _level: &StethoscopeLevel) {}
 }
 
 /// What the nurse asks of a running call.
@@ -73,6 +82,7 @@ pub struct Calls {
     current: Mutex<Option<Current>>,
     cameras: Mutex<cameras::CameraSlot>,
     check: Mutex<Option<check::Running>>,
+    stethoscope: stethoscope::Stethoscope,
 }
 
 impl Calls {
@@ -89,6 +99,7 @@ impl Calls {
             current: Mutex::new(None),
             cameras: Mutex::default(),
             check: Mutex::default(),
+            stethoscope: stethoscope::Stethoscope::default(),
         })
     }
 

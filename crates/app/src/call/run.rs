@@ -43,6 +43,8 @@ pub(crate) async fn run(
     // network.
     options.ice_disconnected_timeout = std::time::Duration::from_secs(2);
     options.max_restart_backoff = std::time::Duration::from_secs(2);
+    // The stethoscope's own track is offered in every call; it sends once turned on.
+    options.stethoscope = true;
     let (to_session_tx, to_session_rx) = mpsc::channel::<Signal>(256);
     let media = LocalMedia {
         video: opened.video,
@@ -66,6 +68,7 @@ pub(crate) async fn run(
                 return;
             }
         };
+    calls.stethoscope.attach(session.stethoscope());
     // The session blocks when its events are not read; this loop also awaits the session
     // (data, hang-up): drain its events on their own task so neither waits for the other.
     let mut events = drain(session_events);
@@ -129,11 +132,16 @@ pub(crate) async fn run(
                     }
                     SessionEvent::RemoteAudio(samples) => observer.remote_audio(&samples),
                     SessionEvent::Data(text) => {
-                        if !super::cameras::received(&calls, &text) {
+                        if !super::cameras::received(&calls, &text)
+                            && !calls.stethoscope_received(&text)
+                        {
                             received(&calls, &text);
                         }
                     }
-                    SessionEvent::DataChannelOpen => {}
+                    SessionEvent::DataChannelOpen => {
+                        let calls = Arc::clone(&calls);
+                        tokio::spawn(async move { calls.stethoscope_channel_open().await });
+                    }
                     SessionEvent::Timing(timing) => {
                         let (what, after) = match timing {
                             Timing::Connected { after } => ("connected", after),
@@ -204,6 +212,7 @@ pub(crate) async fn run(
     }
     session.hangup().await;
     calls.cameras_detach();
+    calls.stethoscope.detach();
     if !calls.status().is_some_and(|s| s.state.is_over()) {
         calls.journal("ENDED", "by=station");
         calls.update(|s| s.set_state(CallState::Ended, Utc::now()));
