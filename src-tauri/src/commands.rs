@@ -290,6 +290,14 @@ fn ui_ready() {
 /// Every command of the station, for `Builder::invoke_handler`.
 pub fn handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static {
     tauri::generate_handler![
+        crate::readings::readings_record,
+        crate::readings::readings_list,
+        crate::readings::readings_trend,
+        crate::readings::readings_open,
+        crate::readings::readings_close,
+        crate::readings::readings_devices,
+        crate::readings::readings_pair,
+        crate::readings::readings_forget,
         app_status,
         unlock_storage,
         setup_site,

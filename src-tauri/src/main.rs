@@ -6,6 +6,7 @@
 mod call;
 mod commands;
 mod export;
+mod readings;
 
 use std::sync::Arc;
 
@@ -45,6 +46,7 @@ fn main() {
             ));
             app.manage(station);
             app.manage(observer);
+            readings::setup(app);
             Ok(())
         })
         .invoke_handler(commands::handler())
