@@ -5,6 +5,7 @@
 
 mod call;
 mod commands;
+mod devices;
 mod export;
 mod readings;
 

@@ -74,6 +74,20 @@ beforeEach(() => {
         return current;
       case "media_devices":
         return devices;
+      case "devices_list":
+        return {
+          cameras: devices.cameras.map((c) => ({ ...c, role: null })),
+          microphones: devices.microphones,
+          speakers: devices.speakers,
+          saved: { cameraId: null, microphoneId: null, speakerId: null },
+          effective: { cameraId: devices.cameras[0]?.id ?? null, microphoneId: null, speakerId: null },
+          notices: [],
+        };
+      case "device_check_start":
+      case "device_check_status":
+        return { running: true, camera: devices.cameras[0]?.label ?? null, cameraError: null, frames: 0, microphone: null, microphoneError: null, level: 0, speakerTesting: false, speakerError: null, notices: [] };
+      case "device_check_stop":
+        return null;
       case "call_video":
         channel = (args as { onFrame: { onmessage: (m: unknown) => void } }).onFrame;
         return null;
@@ -343,8 +357,8 @@ describe("call screen", () => {
   it("warns when no camera is found", async () => {
     devices = { cameras: [], microphones: [{ id: "m", label: "Micro" }], speakers: [] };
     await mount();
-    expect(byTestId("call-devices")!.textContent).toContain("Aucune caméra détectée : l’appel continue en audio");
-    expect(byTestId("call-device-microphone")!.tagName).toBe("SELECT");
+    expect(byTestId("call-devices")!.textContent).toContain("Aucune caméra n’est branchée : l’appel se fera avec le son seulement.");
+    expect(byTestId("device-microphone")!.tagName).toBe("SELECT");
   });
 
   it("polls call_status every 2 s when no event comes", async () => {

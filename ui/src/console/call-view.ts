@@ -10,6 +10,7 @@ import { Call, type CallDeps, type CallState, type EndReason, type MediaMode, ty
 import { formatCallDuration, formatReading, readingLabel, readingSource } from "./format";
 import type { ChatMessage, DataMessage, ReadingMessage, RoomTicket, WaitingConsultation } from "./protocol";
 import type { Quality } from "./quality";
+import { CamerasPanel } from "./cameras";
 import { icon, screenRoot, setIcon, type Screen } from "./ui";
 import { DocumentsWorkspace } from "./documents";
 import { Hub } from "./hub";
@@ -133,6 +134,8 @@ export function callScreen(o: CallScreenOptions): Screen & { call: Call } {
     h("section", { class: "card gp-call-panel", "aria-labelledby": "readings-title" }, h("h2", { id: "readings-title", class: "section-title" }, t("console.call.readings")), readingsEmpty, readings),
     h("section", { class: "card gp-call-panel call-chat", "aria-labelledby": "chat-title" }, h("h2", { id: "chat-title", class: "section-title" }, t("console.call.chat")), chatLog, chatForm),
   );
+  const cameras = new CamerasPanel({ send: (m) => call.sendData(m) });
+  side.insertBefore(cameras.root, side.children[1] ?? null);
   const root = screenRoot("call", h("div", { class: "gp-call-layout" }, stage, side));
   root.setAttribute("aria-labelledby", "call-title");
   const docs = new DocumentsWorkspace({ hub: o.hub ?? new Hub(), consultation: c, send: (m) => call.sendData(m) });
@@ -177,7 +180,7 @@ export function callScreen(o: CallScreenOptions): Screen & { call: Call } {
     if (m.type === "reading") {
       readings.prepend(readingItem(m));
       readingsEmpty.hidden = true;
-    } else {
+    } else if (m.type === "chat") {
       chatLog.append(chatItem(m));
       chatLog.scrollTop = chatLog.scrollHeight;
     }
@@ -203,6 +206,7 @@ export function callScreen(o: CallScreenOptions): Screen & { call: Call } {
     );
     remoteVideo.srcObject = null;
     localVideo.srcObject = null;
+    cameras.dispose();
     replace(stage, h("div", { class: "call-topbar" }, stateEl), ended);
     chatInput.disabled = true;
     chatSend.disabled = true;
@@ -228,7 +232,7 @@ export function callScreen(o: CallScreenOptions): Screen & { call: Call } {
       },
       data: (m) => {
         docs.observe(m);
-        addData(m);
+        if (!cameras.handle(m)) addData(m);
       },
       quality: showQuality,
       error: (e) => {

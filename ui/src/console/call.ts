@@ -220,6 +220,14 @@ export class Call {
     return message;
   }
 
+  /** Send any data-channel message (stethoscope requests); false when the channel is not open. */
+  sendData(message: { type: string }): boolean {
+    const ch = this.channel;
+    if (!ch || ch.readyState !== "open" || this.isEnded()) return false;
+    ch.send(JSON.stringify(message));
+    return true;
+  }
+
   // ---- Media ---------------------------------------------------------------------------
 
   private async acquireMedia(): Promise<void> {

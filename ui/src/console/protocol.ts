@@ -3,6 +3,7 @@
  * signaling envelope and the data-channel messages. JSON is camelCase everywhere; the
  * contract is docs/HUB_PROTOCOL.md.
  */
+import { parseCameraMessage, type CameraMessage } from "./cameras";
 
 // ---- api.rs ------------------------------------------------------------------------------
 
@@ -163,7 +164,7 @@ export const READING_KINDS: readonly ReadingKind[] = ["bloodPressure", "pulse", 
 
 export type ReadingMessage = { type: "reading"; reading: Reading; takenAt: string; source: string };
 export type ChatMessage = { type: "chat"; from: "gp" | "station"; text: string; at: string };
-export type DataMessage = ReadingMessage | ChatMessage;
+export type DataMessage = ReadingMessage | ChatMessage | CameraMessage;
 
 /** Parse one data-channel message; null when it is not one we know. */
 export function parseDataMessage(text: unknown): DataMessage | null {
@@ -175,6 +176,8 @@ export function parseDataMessage(text: unknown): DataMessage | null {
     return null;
   }
   if (!isObject(value)) return null;
+  const camera = parseCameraMessage(value);
+  if (camera) return camera;
   if (value.type === "chat") {
     if ((value.from === "gp" || value.from === "station") && typeof value.text === "string" && typeof value.at === "string") {
       return { type: "chat", from: value.from, text: value.text, at: value.at };

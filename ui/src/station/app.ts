@@ -15,6 +15,7 @@ import { intakeScreen } from "./intake";
 import { callScreen } from "./call";
 import { documentsScreen, pendingPrintsNotice } from "./documents";
 import { printersScreen } from "./printers";
+import { devicesScreen } from "./devices";
 import { hubSettingsScreen } from "./hub-settings";
 import { acceptedScreen } from "./outcome";
 import { patientScreen } from "./patient";
@@ -64,6 +65,7 @@ export class StationApp implements Ctx {
       this.auditButton,
       this.settingsButton,
       btn("printers-button", t("header.printers"), () => this.go({ name: "printers" })),
+      btn("devices-button", t("header.devices"), () => this.go({ name: "devices" })),
       btn("lock-button", t("header.lock"), () => void this.lockNow()),
       btn("signout-button", t("header.signout"), () => void this.signOut()),
     );
@@ -295,6 +297,8 @@ export class StationApp implements Ctx {
         return documentsScreen(this, route);
       case "printers":
         return printersScreen(this);
+      case "devices":
+        return devicesScreen(this);
     }
   }
 }

@@ -23,15 +23,15 @@ import {
   type CallState,
   type CallStatus,
   type Consultation,
-  type MediaDevice,
-  type MediaDevices,
 } from "../lib/api";
 import { h, replace } from "../lib/dom";
 import { formatTime, has, t } from "../lib/i18n";
+import { cameraControls, deviceCheckPanel } from "./devices";
+import type { CallStatusWithCamera } from "./devices-api";
 import { showRedirectIfExcluded } from "./outcome";
 import { readingsPanel } from "./readings";
 import { callDocumentsNotice } from "./documents";
-import { busy, errorPanel, field, isGlobalError, screenRoot, title, type Ctx, type Screen, type Tone } from "./ui";
+import { busy, errorPanel, isGlobalError, screenRoot, title, type Ctx, type Screen, type Tone } from "./ui";
 
 /** States in which the call is going on (the screen polls and keeps the session awake). */
 const LIVE: ReadonlySet<CallState> = new Set(["sending", "waitingGp", "connecting", "connected", "reconnecting"]);
@@ -262,7 +262,10 @@ export function callScreen(ctx: Ctx, c: Consultation, opts: CallOptions): Screen
     eventsEmpty,
     eventsList,
   );
-  const devicesBody = h("div", { testid: "call-devices" }, h("p", { class: "muted" }, t("call.devicesLoading")));
+  // Device check (preview, level meter, test tone) and choice; camera buttons during the call.
+  const devicesPanel = excluded ? null : deviceCheckPanel({ idPrefix: "call" });
+  const devicesBody = h("div", { testid: "call-devices" }, devicesPanel?.el);
+  const cameras = cameraControls();
   const devicesSection = h(
     "section",
     { class: "card call-panel", "aria-labelledby": "call-devices-title", hidden: excluded },
@@ -290,7 +293,7 @@ export function callScreen(ctx: Ctx, c: Consultation, opts: CallOptions): Screen
   const backdrop = h("div", { class: "modal-backdrop", hidden: true }, dialog);
 
   const documents = callDocumentsNotice(ctx, c.id, c.patientId);
-  const mainCol = h("div", { class: "call-main" }, stage, controls, waitingCard, failedCard, endedCard, documents.el, excludedCard, errors.el, actions);
+  const mainCol = h("div", { class: "call-main" }, stage, controls, cameras.el, waitingCard, failedCard, endedCard, documents.el, excludedCard, errors.el, actions);
   const readingsBox = readingsPanel({ patientId: c.patientId, consultationId: c.id });
   readingsBox.el.hidden = excluded;
   const side = h("div", { class: "call-side" }, quality, readingsBox.el, chatSection, eventsSection, devicesSection);
@@ -326,6 +329,7 @@ export function callScreen(ctx: Ctx, c: Consultation, opts: CallOptions): Screen
     chatSection.hidden = !cs || !(inCall || (state === "ended" && cs.chat.length > 0));
     chatForm.hidden = !inCall;
     devicesSection.hidden = state === "ended";
+    cameras.el.hidden = !inCall;
 
     const failCode = cs?.error?.code ?? "";
     retry.hidden = state !== "failed" || failCode.startsWith("EXCLUDED_") || failCode === Code.NotRequested;
@@ -339,6 +343,7 @@ export function callScreen(ctx: Ctx, c: Consultation, opts: CallOptions): Screen
       placeholderText.textContent = state === "reconnecting" ? t("call.videoReconnecting") : t("call.videoWaiting");
       cameraOffNote.hidden = cs.cameraOn;
       renderToggles(cs);
+      cameras.update(cs as CallStatusWithCamera);
       renderQuality(cs);
       renderEvents(cs);
       renderChat(cs);
@@ -651,34 +656,11 @@ export function callScreen(ctx: Ctx, c: Consultation, opts: CallOptions): Screen
       });
   }
 
-  // -- Devices
-  function renderDevices(d: MediaDevices) {
-    const select = (testid: string, label: string, list: MediaDevice[], empty: string) => {
-      if (!list.length) return h("p", { class: "device-missing", testid: `${testid}-missing` }, empty);
-      const control = h("select", { class: "input" }, list.map((m) => h("option", { value: m.id }, m.label)));
-      return field({ testid, errorTestid: `${testid}-error`, label, control }).wrap;
-    };
-    replace(
-      devicesBody,
-      select("call-device-camera", t("call.deviceCamera"), d.cameras, t("call.noCamera")),
-      select("call-device-microphone", t("call.deviceMicrophone"), d.microphones, t("call.noMicrophone")),
-      select("call-device-speaker", t("call.deviceSpeaker"), d.speakers, t("call.noSpeaker")),
-    );
-  }
-
   // ---- Start -------------------------------------------------------------------------
 
   if (!excluded) {
     unlisten = onCallStatus(accept);
     tickTimer = setInterval(tick, 1000);
-    api
-      .mediaDevices()
-      .then((d) => {
-        if (!disposed) renderDevices(d);
-      })
-      .catch((e) => {
-        if (!disposed && !isGlobalError(e as ApiError)) renderDevices({ cameras: [], microphones: [], speakers: [] });
-      });
     void (opts.start ? start() : attach());
   }
 
@@ -693,6 +675,8 @@ export function callScreen(ctx: Ctx, c: Consultation, opts: CallOptions): Screen
       unlisten?.();
       stopPolling();
       if (tickTimer !== undefined) clearInterval(tickTimer);
+      devicesPanel?.dispose();
+      cameras.dispose();
       readingsBox.dispose();
     },
   };

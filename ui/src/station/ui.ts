@@ -23,7 +23,8 @@ export type ScreenName =
   | "audit"
   | "hub"
   | "documents"
-  | "printers";
+  | "printers"
+  | "devices";
 
 export type Route =
   | { name: "unlock" }
@@ -41,7 +42,9 @@ export type Route =
   | { name: "hub-settings" }
   /** The GP's documents of a consultation and their printing. */
   | { name: "documents"; consultationId: string; patientId?: string }
-  | { name: "printers" };
+  | { name: "printers" }
+  /** Réglages › Appareils: device check, device choice, camera roles. */
+  | { name: "devices" };
 
 /** What a screen gives the app. */
 export interface Screen {

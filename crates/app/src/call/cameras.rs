@@ -241,6 +241,37 @@ impl Calls {
         }
     }
 
+    /// The data channel opened: the GP learns which camera is sent and whether it is live.
+    pub(crate) fn cameras_channel_open(self: &Arc<Self>) {
+        let calls = Arc::clone(self);
+        tokio::spawn(async move {
+            let camera = calls.status().map(|s| s.camera).unwrap_or_default();
+            if let Some(label) = camera.label {
+                let switched = CameraMessage::CameraSwitched {
+                    role: camera.role,
+                    label,
+                };
+                let _ = calls.send_camera(&switched).await;
+            }
+            calls.send_camera_state().await;
+        });
+    }
+
+    /// The stills stored in the record for `consultation_id` (signed-in user).
+    pub fn stored_stills(
+        &self,
+        consultation_id: &str,
+    ) -> Result<Vec<relais_store::AttachmentRow>, ApiError> {
+        self.station.with_session(|ctx| {
+            Ok(ctx
+                .store
+                .attachments(consultation_id)?
+                .into_iter()
+                .filter(|a| a.kind == "still")
+                .collect())
+        })
+    }
+
     /// The nurse turned the camera on or off: the GP is told.
     pub(crate) fn camera_toggled(self: &Arc<Self>) {
         let calls = Arc::clone(self);

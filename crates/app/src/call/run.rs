@@ -139,6 +139,7 @@ pub(crate) async fn run(
                         }
                     }
                     SessionEvent::DataChannelOpen => {
+                        calls.cameras_channel_open();
                         let calls = Arc::clone(&calls);
                         tokio::spawn(async move { calls.stethoscope_channel_open().await });
                     }
