@@ -35,6 +35,16 @@ impl CallObserver for WebviewObserver {
         }
     }
 
+    fn stethoscope(&self, status: &relais_app::call::StethoscopeStatus) {
+        if let Err(e) = self.app.emit("stethoscope-status", status) {
+            tracing::warn!(error = %e, "stethoscope status not delivered to the window");
+        }
+    }
+
+    fn stethoscope_level(&self, level: &relais_app::call::StethoscopeLevel) {
+        let _ = self.app.emit("stethoscope-level", level);
+    }
+
     fn remote_jpeg(&self, jpeg: Vec<u8>) {
         // Never hold the lock while sending: the send goes through the window's thread,
         // which may be waiting for this lock (`call_video`).

@@ -8,6 +8,7 @@ mod commands;
 mod devices;
 mod export;
 mod readings;
+mod stethoscope;
 
 use std::sync::Arc;
 

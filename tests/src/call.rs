@@ -48,6 +48,10 @@ pub struct Probe {
     pub timings: Mutex<Vec<(&'static str, Duration)>>,
     /// Glass-to-glass latency of each GP frame: capture time painted in it → decoded here.
     pub latencies_ms: Mutex<Vec<u32>>,
+    /// The stethoscope's levels sent to the nurse's meter, with their arrival.
+    pub steth_levels: Mutex<Vec<(Instant, relais_app::call::StethoscopeLevel)>>,
+    /// Every stethoscope status published.
+    pub steth_statuses: Mutex<Vec<relais_app::call::StethoscopeStatus>>,
 }
 
 impl CallObserver for Probe {
@@ -67,6 +71,12 @@ impl CallObserver for Probe {
     }
     fn timing(&self, what: &'static str, after: Duration) {
         lock(&self.timings).push((what, after));
+    }
+    fn stethoscope(&self, status: &relais_app::call::StethoscopeStatus) {
+        lock(&self.steth_statuses).push(status.clone());
+    }
+    fn stethoscope_level(&self, level: &relais_app::call::StethoscopeLevel) {
+        lock(&self.steth_levels).push((Instant::now(), *level));
     }
     fn remote_audio(&self, samples: &[i16]) {
         let mut audio = lock(&self.audio);

@@ -16,6 +16,7 @@ pub mod call;
 pub mod flow;
 pub mod gp;
 pub mod netns;
+pub mod steth;
 pub mod turn;
 
 /// The passphrase of the test stations' encrypted record.

@@ -1,7 +1,9 @@
 //! `cargo xtask bench`: the station's cold start to its first usable screen, and its
 //! resident memory at idle (the app and its WebKit processes); then the call benchmark
 //! (`call-bench` of relais-e2e: set-up times against a Chromium pair, glass-to-glass latency,
-//! recovery after a cut, CPU and memory in a 720p30 call). All into `target/bench/results.json`.
+//! recovery after a cut, CPU and memory in a 720p30 call), and the stethoscope benchmark
+//! (`steth-bench`: response and latency of the stethoscope's track next to Chromium's default
+//! audio path). All into `target/bench/results.json`.
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
@@ -49,6 +51,10 @@ pub fn run(release: bool) -> Result {
     if let (Some(all), Some(call)) = (results.as_object_mut(), call.as_object()) {
         all.extend(call.clone());
     }
+    let steth = e2e_bin(release, "steth-bench");
+    if let (Some(all), Some(steth)) = (results.as_object_mut(), steth.as_object()) {
+        all.extend(steth.clone());
+    }
     let path = dir.join("results.json");
     let text = serde_json::to_string_pretty(&results).map_err(|e| e.to_string())?;
     std::fs::write(&path, text + "\n").map_err(|e| e.to_string())?;
@@ -59,10 +65,16 @@ pub fn run(release: bool) -> Result {
 /// Runs `call-bench` (same profile) and returns its entries, or one `{ "error" }` entry
 /// when it could not run: the start-up figures are written either way.
 fn call_bench(release: bool) -> serde_json::Value {
-    let out = std::env::temp_dir().join(format!("relais-call-bench-{}.json", std::process::id()));
+    e2e_bin(release, "call-bench")
+}
+
+/// Runs the benchmark binary `name` of relais-e2e (`call-bench`, `steth-bench`) and returns
+/// its entries, or one `{ "error" }` entry when it could not run.
+fn e2e_bin(release: bool, name: &str) -> serde_json::Value {
+    let out = std::env::temp_dir().join(format!("relais-{name}-{}.json", std::process::id()));
     let _ = std::fs::remove_file(&out);
     let mut c = sh::cargo();
-    c.args(["run", "-p", "relais-e2e", "--bin", "call-bench"]);
+    c.args(["run", "-p", "relais-e2e", "--bin", name]);
     if release {
         c.arg("--release");
     }
@@ -74,7 +86,7 @@ fn call_bench(release: bool) -> serde_json::Value {
     let _ = std::fs::remove_file(&out);
     match read {
         Ok(v) => v,
-        Err(e) => json!({ "call_bench": { "error": format!("call-bench failed: {e}") } }),
+        Err(e) => json!({ name.replace('-', "_"): { "error": format!("{name} failed: {e}") } }),
     }
 }
 

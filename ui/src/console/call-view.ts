@@ -11,6 +11,7 @@ import { formatCallDuration, formatReading, readingLabel, readingSource } from "
 import type { ChatMessage, DataMessage, ReadingMessage, RoomTicket, WaitingConsultation } from "./protocol";
 import type { Quality } from "./quality";
 import { CamerasPanel } from "./cameras";
+import { isStethoscopeStream, StethoscopePanel } from "./stethoscope";
 import { icon, screenRoot, setIcon, type Screen } from "./ui";
 import { DocumentsWorkspace } from "./documents";
 import { Hub } from "./hub";
@@ -134,6 +135,8 @@ export function callScreen(o: CallScreenOptions): Screen & { call: Call } {
     h("section", { class: "card gp-call-panel", "aria-labelledby": "readings-title" }, h("h2", { id: "readings-title", class: "section-title" }, t("console.call.readings")), readingsEmpty, readings),
     h("section", { class: "card gp-call-panel call-chat", "aria-labelledby": "chat-title" }, h("h2", { id: "chat-title", class: "section-title" }, t("console.call.chat")), chatLog, chatForm),
   );
+  const steth = new StethoscopePanel({ send: (m) => call.sendData(m) });
+  side.insertBefore(steth.root, side.children[1] ?? null);
   const cameras = new CamerasPanel({ send: (m) => call.sendData(m) });
   side.insertBefore(cameras.root, side.children[1] ?? null);
   const root = screenRoot("call", h("div", { class: "gp-call-layout" }, stage, side));
@@ -206,6 +209,7 @@ export function callScreen(o: CallScreenOptions): Screen & { call: Call } {
     );
     remoteVideo.srcObject = null;
     localVideo.srcObject = null;
+    steth.dispose();
     cameras.dispose();
     replace(stage, h("div", { class: "call-topbar" }, stateEl), ended);
     chatInput.disabled = true;
@@ -226,13 +230,14 @@ export function callScreen(o: CallScreenOptions): Screen & { call: Call } {
       notice: showNotice,
       media: showMedia,
       remoteStream: (stream) => {
+        if (isStethoscopeStream(stream)) return steth.attach(stream);
         remoteVideo.srcObject = stream;
         placeholder.hidden = true;
         void remoteVideo.play?.()?.catch?.(() => undefined);
       },
       data: (m) => {
         docs.observe(m);
-        if (!cameras.handle(m)) addData(m);
+        if (!steth.handle(m) && !cameras.handle(m)) addData(m);
       },
       quality: showQuality,
       error: (e) => {

@@ -4,6 +4,7 @@
  * contract is docs/HUB_PROTOCOL.md.
  */
 import { parseCameraMessage, type CameraMessage } from "./cameras";
+import { parseStethoscopeMessage, type StethoscopeMessage } from "./stethoscope";
 
 // ---- api.rs ------------------------------------------------------------------------------
 
@@ -164,7 +165,7 @@ export const READING_KINDS: readonly ReadingKind[] = ["bloodPressure", "pulse", 
 
 export type ReadingMessage = { type: "reading"; reading: Reading; takenAt: string; source: string };
 export type ChatMessage = { type: "chat"; from: "gp" | "station"; text: string; at: string };
-export type DataMessage = ReadingMessage | ChatMessage | CameraMessage;
+export type DataMessage = ReadingMessage | ChatMessage | StethoscopeMessage | CameraMessage;
 
 /** Parse one data-channel message; null when it is not one we know. */
 export function parseDataMessage(text: unknown): DataMessage | null {
@@ -176,6 +177,8 @@ export function parseDataMessage(text: unknown): DataMessage | null {
     return null;
   }
   if (!isObject(value)) return null;
+  const steth = parseStethoscopeMessage(value);
+  if (steth) return steth;
   const camera = parseCameraMessage(value);
   if (camera) return camera;
   if (value.type === "chat") {

@@ -30,6 +30,7 @@ import { cameraControls, deviceCheckPanel } from "./devices";
 import type { CallStatusWithCamera } from "./devices-api";
 import { showRedirectIfExcluded } from "./outcome";
 import { readingsPanel } from "./readings";
+import { stethoscopePanel } from "./stethoscope";
 import { callDocumentsNotice } from "./documents";
 import { busy, errorPanel, isGlobalError, screenRoot, title, type Ctx, type Screen, type Tone } from "./ui";
 
@@ -296,7 +297,8 @@ export function callScreen(ctx: Ctx, c: Consultation, opts: CallOptions): Screen
   const mainCol = h("div", { class: "call-main" }, stage, controls, cameras.el, waitingCard, failedCard, endedCard, documents.el, excludedCard, errors.el, actions);
   const readingsBox = readingsPanel({ patientId: c.patientId, consultationId: c.id });
   readingsBox.el.hidden = excluded;
-  const side = h("div", { class: "call-side" }, quality, readingsBox.el, chatSection, eventsSection, devicesSection);
+  const steth = excluded ? null : stethoscopePanel();
+  const side = h("div", { class: "call-side" }, quality, steth?.el, readingsBox.el, chatSection, eventsSection, devicesSection);
   const layout = h("div", { class: "call-layout" }, mainCol, side);
   const root = screenRoot(
     "call",
@@ -678,6 +680,7 @@ export function callScreen(ctx: Ctx, c: Consultation, opts: CallOptions): Screen
       devicesPanel?.dispose();
       cameras.dispose();
       readingsBox.dispose();
+      steth?.dispose();
     },
   };
 }

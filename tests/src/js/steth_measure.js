@@ -1,0 +1,39 @@
+// Measures P.seconds of the recorded stethoscope (window.__stethRec) from now: the level of
+// each of P.freqs (Hann-windowed DFT bin, dBFS of a sine's amplitude), RMS and peak (dBFS),
+// and the click onsets seen since P.sinceWall (Unix ms). Returns { levels, rmsDb, peakDb, onsets }.
+const done = arguments[arguments.length - 1];
+(async function () {
+  const deadline = Date.now() + 15000;
+  while (!window.__stethRec) {
+    if (Date.now() > deadline) return done({ error: "no stethoscope stream in the page" });
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  const rec = window.__stethRec;
+  const RATE = 48000;
+  const need = Math.round((P.seconds || 1) * RATE);
+  const from = rec.total;
+  const until = Date.now() + (P.seconds || 1) * 1000 + 8000;
+  while (rec.total - from < need) {
+    if (Date.now() > until) return done({ error: "stethoscope samples stopped", got: rec.total - from });
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  const x = rec.slice(from, from + need);
+  const n = x.length;
+  const levels = {};
+  for (const f of P.freqs || []) {
+    let re = 0, im = 0;
+    for (let i = 0; i < n; i++) {
+      const w = 0.5 - 0.5 * Math.cos((2 * Math.PI * i) / n);
+      const a = (2 * Math.PI * f * i) / RATE;
+      re += x[i] * w * Math.cos(a);
+      im += x[i] * w * Math.sin(a);
+    }
+    const amp = (2 * Math.sqrt(re * re + im * im)) / (n * 0.5);
+    levels[String(f)] = 20 * Math.log10(Math.max(amp, 1e-10));
+  }
+  let peak = 0, sum = 0;
+  for (const v of x) { peak = Math.max(peak, Math.abs(v)); sum += v * v; }
+  const db = (v) => (v > 0 ? 20 * Math.log10(v) : -200);
+  const onsets = rec.onsets.filter((o) => o.wall >= (P.sinceWall || 0)).map((o) => o.wall);
+  done({ levels, rmsDb: db(Math.sqrt(sum / n)), peakDb: db(peak), onsets, samples: n });
+})().catch((e) => done({ error: String(e) }));

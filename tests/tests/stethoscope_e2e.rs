@@ -1,0 +1,191 @@
+//! The stethoscope end to end, through real parts: a PulseAudio null sink `steth` whose
+//! monitor the station's backend opens as the stethoscope, a real hub on 127.0.0.1, and the
+//! GP in headless Chromium on the console. A multi-tone (20 Hz–16 kHz) and a heart-like
+//! signal are played into the sink with `paplay`; the GP's page records the stethoscope's
+//! track and measures it: flat within ±3 dB from 20 to 2000 Hz (relative to 1 kHz), the
+//! 40 Hz tone there. Then the GP records a 15 s clip: stored in the record, received and
+//! playable in the console.
+#![allow(clippy::unwrap_used)]
+use std::time::{Duration, Instant};
+
+use relais_app::call::CallState;
+use relais_e2e::call::{CallScenario, ScenarioOptions};
+use relais_e2e::steth::{self, PulseServer, STETH_MEASURE_JS, STETH_PROBE_JS, STETH_SOURCE};
+use relais_e2e::Result;
+use serde_json::json;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn the_gp_hears_the_stethoscope_flat_and_records_a_clip() -> Result {
+    relais_e2e::within(Duration::from_secs(240), steps()).await
+}
+
+async fn steps() -> Result {
+    // The GP's browser first: it must not play into the private PulseAudio server.
+    let s = CallScenario::prepare(ScenarioOptions::default()).await?;
+    let pulse = PulseServer::start()?;
+    let tones = pulse.file("multitone.wav");
+    steth::write_wav(&tones, &steth::multitone(6.0))?;
+    let heart = pulse.file("heart.wav");
+    let heart_signal = steth::heart_sounds(6.0);
+    steth::write_wav(&heart, &heart_signal)?;
+    eprintln!("[steth] PulseAudio on {}", pulse.server);
+
+    s.calls.start(&s.consultation_id).await?;
+    s.gp_signs_in().await?;
+    s.gp.eval(STETH_PROBE_JS).await?;
+    s.gp_accepts().await?;
+    s.gp.wait_attr("call-state", "data-state", Duration::from_secs(30), |v| {
+        v == "connected"
+    })
+    .await?;
+    s.station_state(CallState::Connected, Duration::from_secs(20))
+        .await?;
+    eprintln!("[steth] call connected");
+
+    // The console shows the stethoscope off until the nurse turns it on.
+    s.gp.wait_attr("steth-state", "data-state", Duration::from_secs(5), |v| {
+        v == "off"
+    })
+    .await?;
+    let refused = s
+        .calls
+        .stethoscope_start("no-such-input")
+        .await
+        .unwrap_err();
+    assert_eq!(refused.code, "DEVICE_NOT_FOUND", "{refused:?}");
+    let started = Instant::now();
+    let status = s.calls.stethoscope_start(STETH_SOURCE).await?;
+    assert!(status.on);
+    eprintln!(
+        "[steth] stethoscope open in {} ms",
+        started.elapsed().as_millis()
+    );
+    s.gp.wait_attr("steth-state", "data-state", Duration::from_secs(10), |v| {
+        v == "on"
+    })
+    .await?;
+
+    // Frequency response, 20 Hz to 2 kHz, from the multi-tone.
+    let mut player = pulse.play(&tones)?;
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    let freqs: Vec<f64> = steth::TONES_HZ.to_vec();
+    let measured =
+        s.gp.eval_async(&steth::with_params(
+            STETH_MEASURE_JS,
+            &json!({ "seconds": 2.0, "freqs": freqs }),
+        ))
+        .await?;
+    let _ = player.wait();
+    assert!(measured.get("error").is_none(), "{measured}");
+    let resp = steth::response(&measured)?;
+    let table: Vec<String> = resp
+        .iter()
+        .map(|(f, db)| format!("{f} Hz {db:+.1} dB"))
+        .collect();
+    eprintln!("[steth] response: {}", table.join(", "));
+    let reference = measured["levels"]["1000"].as_f64().unwrap();
+    let sent = 20.0 * steth::TONE_AMPLITUDE.log10();
+    assert!(
+        (reference - sent).abs() < 3.0,
+        "1 kHz arrives at {reference:.1} dBFS, sent at {sent:.1}"
+    );
+    for (f, db) in resp.iter().filter(|(f, _)| (20.0..=2000.0).contains(f)) {
+        assert!(
+            db.abs() <= 3.0,
+            "{f} Hz is {db:+.1} dB from 1 kHz: {table:?}"
+        );
+    }
+    let at_40 = measured["levels"]["40"].as_f64().unwrap();
+    assert!(at_40 > sent - 3.0, "40 Hz at {at_40:.1} dBFS");
+
+    // The nurse's meter followed, about ten times a second, without clipping.
+    let levels: Vec<_> = s.probe.steth_levels.lock().unwrap().clone();
+    let loud: Vec<_> = levels.iter().filter(|(_, l)| l.peak_dbfs > -20.0).collect();
+    assert!(
+        loud.len() >= 10,
+        "{} loud levels of {}",
+        loud.len(),
+        levels.len()
+    );
+    assert!(levels.iter().all(|(_, l)| !l.clipped));
+    let span = levels.last().unwrap().0 - levels.first().unwrap().0;
+    let rate = (levels.len() - 1) as f64 / span.as_secs_f64();
+    assert!((8.0..=12.0).contains(&rate), "{rate:.1} levels a second");
+    // And the console's own level shows it.
+    let console_rms: f64 =
+        s.gp.find("steth-level")
+            .await?
+            .attr("data-rms-db")
+            .await?
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(-200.0);
+    eprintln!("[steth] console level {console_rms:.1} dBFS RMS");
+
+    // A heart-like signal: its S1 (45 Hz) and S2 (80 Hz) arrive at their levels.
+    let mut player = pulse.play(&heart)?;
+    tokio::time::sleep(Duration::from_millis(1200)).await;
+    let measured =
+        s.gp.eval_async(&steth::with_params(
+            STETH_MEASURE_JS,
+            &json!({ "seconds": 2.5, "freqs": [45.0, 80.0, 110.0, 1000.0] }),
+        ))
+        .await?;
+    let _ = player.wait();
+    assert!(measured.get("error").is_none(), "{measured}");
+    let n = (2.5 * f64::from(steth::RATE)) as usize;
+    for f in [45.0, 80.0] {
+        let sent = steth::tone_db(&heart_signal[..n], f);
+        let got = measured["levels"][steth::freq_key(f)].as_f64().unwrap();
+        eprintln!("[steth] heart sounds at {f} Hz: sent {sent:.1}, heard {got:.1} dBFS");
+        assert!((got - sent).abs() < 4.0, "{f} Hz: {got:.1} vs {sent:.1}");
+    }
+
+    // A 15 s clip asked by the GP: recorded at the station, stored, sent back, playable.
+    let mut player = pulse.play(&tones)?;
+    s.gp.click("steth-record").await?;
+    s.gp.wait_attr("steth-clip", "data-state", Duration::from_secs(40), |v| {
+        v == "stored"
+    })
+    .await?;
+    let _ = player.kill();
+    let duration =
+        s.gp.eval_async(
+            "const done = arguments[arguments.length - 1];
+             (async () => {
+               for (let i = 0; i < 100; i++) {
+                 const a = document.querySelector('[data-testid=\"steth-clip-audio\"]');
+                 if (a && a.readyState >= 1 && isFinite(a.duration)) return done(a.duration);
+                 await new Promise((r) => setTimeout(r, 100));
+               }
+               done(null);
+             })();",
+        )
+        .await?;
+    let duration = duration
+        .as_f64()
+        .ok_or("the clip does not play in the console")?;
+    assert!((duration - 15.0).abs() < 0.05, "console clip {duration} s");
+    let clips = s.calls.stethoscope_clips(&s.consultation_id)?;
+    assert_eq!(clips.len(), 1, "{clips:?}");
+    assert!((clips[0].seconds - 15.0).abs() < 1e-6, "{clips:?}");
+    let bytes = s.calls.stethoscope_clip(&clips[0].attachment_id)?;
+    let wav = relais_media::wav::decode(&bytes)?;
+    assert_eq!(wav.rate, 48_000);
+    assert!((wav.seconds() - 15.0).abs() < 1e-6);
+    let status = s.calls.stethoscope_status();
+    assert_eq!(status.clips.len(), 1);
+    assert_eq!(status.clips[0].state, "stored");
+    eprintln!("[steth] clip stored: {} bytes", bytes.len());
+
+    // Off: the console says so.
+    s.calls.stethoscope_stop().await?;
+    s.gp.wait_attr("steth-state", "data-state", Duration::from_secs(10), |v| {
+        v == "off"
+    })
+    .await?;
+    s.gp.screenshot("steth-console").await?;
+    s.calls.hang_up().await?;
+    drop(pulse);
+    s.gp.quit().await?;
+    Ok(())
+}
