@@ -381,6 +381,10 @@ fn assert_references_resolve(bundle: &Value) {
 #[test]
 fn a_full_consultation_is_a_valid_fhir_document() {
     let bundle = build(&full()).expect("bundle");
+    // RELAIS_FHIR_DUMP=<file> keeps the example for reading (or for another validator).
+    if let Some(path) = std::env::var_os("RELAIS_FHIR_DUMP") {
+        std::fs::write(path, to_json(&full()).expect("json")).expect("dump");
+    }
     let summary = validate(&bundle).unwrap_or_else(|e| panic!("validator refused: {e}"));
     assert_eq!(summary["type"], "document");
     assert_eq!(summary["resources"][0], "Composition", "{summary}");
