@@ -281,6 +281,12 @@ async fn station_steps() -> Result {
     s.wait_for_text("readings-trend", "37,8 °C").await?;
     s.wait_for_text("readings-devices", "Mesure reçue à")
         .await?;
+    s.client
+        .execute(
+            "document.querySelector('[data-testid=readings-trend]').scrollIntoView()",
+            vec![],
+        )
+        .await?;
     s.screenshot("readings-04-trend").await?;
     s.quit().await?;
     Ok(())
