@@ -15,6 +15,24 @@ pub fn gender(sex: Sex) -> &'static str {
     }
 }
 
+/// `mobile` for a French mobile number (06, 07, +33 6, +33 7), else `home`.
+pub fn phone_use(phone: &str) -> &'static str {
+    let digits: String = phone
+        .chars()
+        .filter(|c| c.is_ascii_digit() || *c == '+')
+        .collect();
+    let national = digits
+        .strip_prefix("+33")
+        .or_else(|| digits.strip_prefix("0033"))
+        .or_else(|| digits.strip_prefix('0'))
+        .unwrap_or(&digits);
+    if national.starts_with('6') || national.starts_with('7') {
+        "mobile"
+    } else {
+        "home"
+    }
+}
+
 /// The INS identifier: INS-NIA for a temporary number (first digit 7 or 8), else INS-NIR.
 pub fn ins_identifier(nir: &str) -> Value {
     let nir: String = nir.chars().filter(|c| !c.is_whitespace()).collect();
@@ -89,7 +107,7 @@ pub fn resource(id: &str, p: &PatientInput, gp: Option<Value>) -> Value {
         "extension": extensions,
         "identifier": identifiers,
         "name": names,
-        "telecom": [{ "system": "phone", "value": who.phone.trim(), "use": "mobile" }],
+        "telecom": [{ "system": "phone", "value": who.phone.trim(), "use": phone_use(&who.phone) }],
         "gender": gender(who.sex),
         "birthDate": who.birth_date.format("%Y-%m-%d").to_string(),
         "address": [Value::Object(address)],
@@ -98,4 +116,17 @@ pub fn resource(id: &str, p: &PatientInput, gp: Option<Value>) -> Value {
         r["generalPractitioner"] = json!([gp]);
     }
     r
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn mobile_and_landline_numbers() {
+        assert_eq!(phone_use("+33612345678"), "mobile");
+        assert_eq!(phone_use("07 12 34 56 78"), "mobile");
+        assert_eq!(phone_use("+33 2 37 12 34 56"), "home");
+        assert_eq!(phone_use("0237123456"), "home");
+    }
 }
