@@ -188,13 +188,14 @@ describe("call screen", () => {
     expect(mute.textContent).toBe("Micro coupé");
     mute.click();
     await flush();
-    expect(invokeMock).toHaveBeenLastCalledWith("call_set_muted", { args: { muted: false } });
+    // The device check polls its status in the background: not necessarily the last call.
+    expect(invokeMock).toHaveBeenCalledWith("call_set_muted", { args: { muted: false } });
     expect(mute.getAttribute("aria-pressed")).toBe("false");
 
     const cam = byTestId("call-camera")!;
     cam.click();
     await flush();
-    expect(invokeMock).toHaveBeenLastCalledWith("call_set_camera", { args: { on: false } });
+    expect(invokeMock).toHaveBeenCalledWith("call_set_camera", { args: { on: false } });
     expect(cam.getAttribute("aria-pressed")).toBe("true");
     expect(cam.textContent).toBe("Caméra coupée");
     expect(shown("call-camera-off-note")).toBe(true);

@@ -41,6 +41,7 @@ import type {
   User,
 } from "../lib/api";
 import type { StationApp } from "../station/app";
+import { mockDevices } from "./mock-devices";
 
 type Args = Record<string, unknown>;
 class MockError {
@@ -280,7 +281,7 @@ export function installMockBackend(params: URLSearchParams): (app: StationApp) =
   let noGp = false;
   const LIVE: CallState[] = ["sending", "waitingGp", "connecting", "connected", "reconnecting"];
   const IN_CALL: CallState[] = ["connecting", "connected", "reconnecting"];
-  const snapshot = (): CallStatus | null => (call ? structuredClone(call) : null);
+  const snapshot = (): CallStatus | null => (call ? { ...structuredClone(call), camera: devices.camera() } as CallStatus : null);
   const publish = () => {
     if (call) void emit("call-status", snapshot());
   };
@@ -437,8 +438,11 @@ export function installMockBackend(params: URLSearchParams): (app: StationApp) =
     return { ...hub };
   }
 
+  const devices = mockDevices(params);
   function handle(cmd: string, payload?: Record<string, unknown>): unknown {
     const a = (payload?.args ?? {}) as Args;
+    const fromDevices = devices.handle(cmd, a as Record<string, unknown>);
+    if (fromDevices) return fromDevices.value;
     switch (cmd) {
       case "app_status":
         return { ...status };
@@ -663,6 +667,9 @@ export function installMockBackend(params: URLSearchParams): (app: StationApp) =
     switch (screen) {
       case "patient":
         app.go({ name: "patient", id: martin });
+        break;
+      case "devices":
+        app.go({ name: "devices" });
         break;
       case "patient-form":
         app.go({ name: "patient-form" });

@@ -501,7 +501,7 @@ const messages = {
   "steth.recording": "Enregistrement en cours…",
   "steth.play": "Écouter",
   "call.eventsEmpty": "Aucun événement.",
-  "call.devices": "Appareils de la station",
+  "call.devices": "Vérification des appareils",
   "call.devicesLoading": "Recherche des appareils…",
   "call.devicesUnused": "Appareils détectés par la station.",
   "call.deviceCamera": "Caméra",

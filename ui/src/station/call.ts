@@ -294,11 +294,11 @@ export function callScreen(ctx: Ctx, c: Consultation, opts: CallOptions): Screen
   const backdrop = h("div", { class: "modal-backdrop", hidden: true }, dialog);
 
   const documents = callDocumentsNotice(ctx, c.id, c.patientId);
-  const mainCol = h("div", { class: "call-main" }, stage, controls, cameras.el, waitingCard, failedCard, endedCard, documents.el, excludedCard, errors.el, actions);
+  const mainCol = h("div", { class: "call-main" }, stage, controls, cameras.el, waitingCard, devicesSection, failedCard, endedCard, documents.el, excludedCard, errors.el, actions);
   const readingsBox = readingsPanel({ patientId: c.patientId, consultationId: c.id });
   readingsBox.el.hidden = excluded;
   const steth = excluded ? null : stethoscopePanel();
-  const side = h("div", { class: "call-side" }, quality, steth?.el, readingsBox.el, chatSection, eventsSection, devicesSection);
+  const side = h("div", { class: "call-side" }, quality, steth?.el, readingsBox.el, chatSection, eventsSection);
   const layout = h("div", { class: "call-layout" }, mainCol, side);
   const root = screenRoot(
     "call",
