@@ -66,7 +66,10 @@ pub async fn call_select_devices(calls: CallsState<'_>, args: DeviceChoice) -> R
 /// Gives a role to a camera (or removes it).
 #[tauri::command]
 pub async fn camera_set_role(calls: CallsState<'_>, args: RoleArgs) -> Reply<DevicesView> {
-    blocking(&calls, move |c| c.set_camera_role(&args.camera_id, args.role)).await
+    blocking(&calls, move |c| {
+        c.set_camera_role(&args.camera_id, args.role)
+    })
+    .await
 }
 
 /// Sends the camera of a role during the call.
