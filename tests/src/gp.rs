@@ -211,3 +211,238 @@ fn chromium() -> String {
 fn chromedriver() -> String {
     std::env::var("RELAIS_CHROMEDRIVER").unwrap_or_else(|_| "/usr/bin/chromedriver".into())
 }
+
+/// One prescription line as the GP types it in the console's "Ordonnance" editor.
+#[derive(Debug, Clone, Default)]
+pub struct RxLine<'a> {
+    /// Drug, name or INN.
+    pub drug: &'a str,
+    /// Dosage.
+    pub dosage: &'a str,
+    /// Duration of treatment.
+    pub duration: Option<&'a str>,
+    /// Quantity to dispense.
+    pub quantity: Option<&'a str>,
+    /// Renewals.
+    pub renewals: u32,
+    /// In relation to the patient's ALD.
+    pub ald: bool,
+    /// "Non substituable".
+    pub non_substitutable: bool,
+}
+
+/// A document signed through the console, as the console shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConsoleSigned {
+    /// Document id at the hub.
+    pub id: String,
+    /// Version (1, then 2 for a correction…).
+    pub version: u32,
+    /// Hex SHA-256 of the document's content (`relais_protocol::documents::content_sha256`).
+    pub sha256: String,
+}
+
+impl GpBrowser {
+    /// Waits for the element matching `css`.
+    async fn find_css(&self, css: &str) -> Result<Element> {
+        Ok(self
+            .client
+            .wait()
+            .at_most(WAIT)
+            .for_element(Locator::Css(css))
+            .await
+            .map_err(|e| format!("console: element {css} not found: {e}"))?)
+    }
+
+    /// Types into the document field bound to `path` (e.g. `lines[0].dosage`).
+    async fn fill_field(&self, path: &str, text: &str) -> Result {
+        let el = self.find_css(&format!("[data-field=\"{path}\"]")).await?;
+        self.client
+            .execute(
+                "arguments[0].scrollIntoView({block: 'center'});",
+                vec![serde_json::to_value(&el)?],
+            )
+            .await?;
+        el.clear().await?;
+        el.send_keys(text).await?;
+        Ok(())
+    }
+
+    /// Ticks (or unticks) the document checkbox bound to `path`.
+    async fn tick_field(&self, path: &str, on: bool) -> Result {
+        let el = self.find_css(&format!("[data-field=\"{path}\"]")).await?;
+        let checked = el.prop("checked").await?.as_deref() == Some("true");
+        if checked != on {
+            self.client
+                .execute(
+                    "arguments[0].scrollIntoView({block: 'center'});",
+                    vec![serde_json::to_value(&el)?],
+                )
+                .await?;
+            el.click().await?;
+        }
+        Ok(())
+    }
+
+    /// In the call screen, opens the "Ordonnance" (`prescription`), "Compte rendu"
+    /// (`report`) or "Appel" (`call`) tab.
+    pub async fn open_documents_tab(&self, tab: &str) -> Result {
+        self.click(&format!("tab-{tab}")).await?;
+        self.find(&format!("tabpanel-{tab}")).await?;
+        Ok(())
+    }
+
+    /// Writes a prescription in the open "Ordonnance" editor: its lines (added with
+    /// "Ajouter une ligne"), the instructions, and a child's weight when asked.
+    pub async fn write_prescription(
+        &self,
+        lines: &[RxLine<'_>],
+        notes: &str,
+        weight_kg: Option<&str>,
+    ) -> Result {
+        self.find("rx-editor").await?;
+        if let Some(w) = weight_kg {
+            self.fill_field("patient.weightKg", w).await?;
+        }
+        for (i, line) in lines.iter().enumerate() {
+            if i > 0 {
+                self.click("rx-add-line").await?;
+            }
+            let p = format!("lines[{i}]");
+            self.fill_field(&format!("{p}.drug"), line.drug).await?;
+            self.fill_field(&format!("{p}.dosage"), line.dosage).await?;
+            self.fill_field(&format!("{p}.duration"), line.duration.unwrap_or(""))
+                .await?;
+            self.fill_field(&format!("{p}.quantity"), line.quantity.unwrap_or(""))
+                .await?;
+            self.fill_field(&format!("{p}.renewals"), &line.renewals.to_string())
+                .await?;
+            self.tick_field(&format!("{p}.nonSubstitutable"), line.non_substitutable)
+                .await?;
+            self.tick_field(&format!("{p}.ald"), line.ald).await?;
+        }
+        self.fill("rx-notes", notes).await?;
+        Ok(())
+    }
+
+    /// Writes the report's own fields in the open "Compte rendu" editor (the reason, the
+    /// readings, the acts and the incidents come pre-filled).
+    pub async fn write_report(
+        &self,
+        findings: &str,
+        diagnosis: &str,
+        orientation: &str,
+        assistant_name: &str,
+    ) -> Result {
+        self.find("report-editor").await?;
+        self.fill_field("findings", findings).await?;
+        self.fill_field("diagnosis", diagnosis).await?;
+        self.fill_field("orientation", orientation).await?;
+        self.fill_field("assistant.name", assistant_name).await?;
+        Ok(())
+    }
+
+    /// Signs the document open in the current tab: "Signer…", a fresh TOTP code of
+    /// `totp_secret` (the next step's, waiting for a new step if the hub says it was used),
+    /// the result read back from the console. `screenshot` names a picture of the dialog.
+    pub async fn sign_open_document(
+        &self,
+        totp_secret: &str,
+        screenshot: Option<&str>,
+    ) -> Result<ConsoleSigned> {
+        self.click("doc-sign").await?;
+        for attempt in 0..3 {
+            // The code of the next 30 s step: valid now (±1 step) and not the sign-in's.
+            let code = relais_hub::totp::code_at(
+                totp_secret,
+                chrono::Utc::now() + chrono::Duration::seconds(30),
+            )?;
+            self.fill("sign-totp", &code).await?;
+            if attempt == 0 {
+                if let Some(name) = screenshot {
+                    self.screenshot(name).await?;
+                }
+            }
+            self.click("sign-submit").await?;
+            let deadline = tokio::time::Instant::now() + WAIT;
+            loop {
+                let done = self
+                    .eval(
+                        "const s = document.querySelector('[data-testid=sign-status]');
+                         const e = document.querySelector('[data-testid=sign-error]');
+                         return { version: s && s.dataset.version || null,
+                                  status: s ? s.textContent : '',
+                                  error: e && !e.hidden ? e.textContent : null,
+                                  open: !!document.querySelector('[data-testid=sign-dialog]') };",
+                    )
+                    .await?;
+                if done["version"].is_string() {
+                    if let Some(name) = screenshot {
+                        self.screenshot(&format!("{name}-done")).await?;
+                    }
+                    self.click("sign-submit").await?; // « Fermer »
+                    let meta = self
+                        .find_css("[role=tabpanel]:not([hidden]) [data-testid=doc-meta]")
+                        .await?;
+                    return Ok(ConsoleSigned {
+                        id: meta.attr("data-document-id").await?.unwrap_or_default(),
+                        version: meta
+                            .attr("data-version")
+                            .await?
+                            .and_then(|v| v.parse().ok())
+                            .unwrap_or(0),
+                        sha256: meta.attr("data-sha256").await?.unwrap_or_default(),
+                    });
+                }
+                if let Some(error) = done["error"].as_str() {
+                    // Replayed code (two signatures in one step): wait for the next step.
+                    eprintln!("[console] sign refused: {error}");
+                    let now = chrono::Utc::now().timestamp();
+                    let wait = 30 - now.rem_euclid(30) + 1;
+                    tokio::time::sleep(Duration::from_secs(wait as u64)).await;
+                    break;
+                }
+                if !done["open"].as_bool().unwrap_or(false) {
+                    let msg = self
+                        .eval("return Array.from(document.querySelectorAll('[aria-invalid=true]')).map(e => e.dataset.field + ': ' + (e.closest('.field')?.querySelector('.field-error')?.textContent ?? '')).join('; ');")
+                        .await?;
+                    return Err(format!("console: document refused: {msg}").into());
+                }
+                if tokio::time::Instant::now() > deadline {
+                    return Err(format!("console: no answer to signing: {}", done["status"]).into());
+                }
+                tokio::time::sleep(Duration::from_millis(100)).await;
+            }
+        }
+        Err("console: signing refused three times".into())
+    }
+
+    /// In the call screen: opens "Ordonnance", writes `lines` and `notes` (and a child's
+    /// weight), signs with a fresh code of `totp_secret`; returns what the console shows.
+    pub async fn write_and_sign_prescription(
+        &self,
+        lines: &[RxLine<'_>],
+        notes: &str,
+        weight_kg: Option<&str>,
+        totp_secret: &str,
+    ) -> Result<ConsoleSigned> {
+        self.open_documents_tab("prescription").await?;
+        self.write_prescription(lines, notes, weight_kg).await?;
+        self.sign_open_document(totp_secret, None).await
+    }
+
+    /// In the call screen: opens "Compte rendu", writes it, signs it.
+    pub async fn write_and_sign_report(
+        &self,
+        findings: &str,
+        diagnosis: &str,
+        orientation: &str,
+        assistant_name: &str,
+        totp_secret: &str,
+    ) -> Result<ConsoleSigned> {
+        self.open_documents_tab("report").await?;
+        self.write_report(findings, diagnosis, orientation, assistant_name)
+            .await?;
+        self.sign_open_document(totp_secret, None).await
+    }
+}

@@ -265,7 +265,7 @@ export class DocumentsWorkspace {
 function signedMeta(doc: SignedDocument): HTMLElement {
   return h(
     "p",
-    { class: "doc-meta", testid: "doc-meta", "data-version": String(doc.version), "data-sha256": doc.sha256 },
+    { class: "doc-meta", testid: "doc-meta", "data-version": String(doc.version), "data-sha256": doc.sha256, "data-document-id": doc.id },
     h("span", { class: "badge badge--ok" }, t("console.docs.signedBadge")),
     " ",
     t("console.docs.signedMeta", { version: doc.version, date: formatDateTime(doc.signedAt), name: doc.signedBy.name, hash: shortHash(doc.sha256) }),

@@ -616,6 +616,7 @@ const messages = {
   "console.docs.incident.DEVICE_FAILED": "Appareil indisponible (caméra, micro ou haut-parleur)",
   "console.docs.incident.NEGOTIATION_FAILED": "Échec de la mise en relation",
   "console.docs.incident.PEER_LEFT": "Déconnexion",
+  "console.docs.incident.VIDEO_ADAPTED": "Qualité de l’image ajustée au débit du réseau",
   "console.docs.sign.titlePrescription": "Signer l’ordonnance",
   "console.docs.sign.titleReport": "Signer le compte rendu",
   "console.docs.sign.explain": "Une fois signé, le document ne peut plus être modifié : une correction crée une nouvelle version.",
