@@ -13,6 +13,7 @@ use serde_json::{json, Value};
 use tokio::process::{Child, Command};
 
 pub mod call;
+pub mod cups;
 pub mod flow;
 pub mod gp;
 pub mod netns;

@@ -27,6 +27,8 @@ pub struct Station {
     config: Config,
     clock: Box<dyn Clock>,
     state: Mutex<State>,
+    /// The OS spooler prints go to (see `documents.rs`).
+    pub(crate) print_system: std::sync::RwLock<std::sync::Arc<dyn crate::printing::PrintSystem>>,
 }
 
 struct State {
@@ -63,6 +65,7 @@ impl Station {
                 storage_message,
                 session: None,
             }),
+            print_system: std::sync::RwLock::new(crate::printing::os_print_system()),
         }
     }
 

@@ -126,6 +126,19 @@ impl HubClient {
         .await
     }
 
+    /// The signed documents of a consultation (every version), oldest first.
+    pub async fn documents(
+        &self,
+        id: &str,
+    ) -> Result<Vec<relais_protocol::documents::SignedDocument>, LinkError> {
+        self.call::<(), _>(
+            Method::GET,
+            &format!("/api/station/consultations/{id}/documents"),
+            None,
+        )
+        .await
+    }
+
     /// Withdraws a request no GP has accepted yet.
     pub async fn cancel(&self, id: &str) -> Result<(), LinkError> {
         self.call_empty(

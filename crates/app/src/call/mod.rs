@@ -235,6 +235,28 @@ impl Calls {
         }
     }
 
+    /// A signed document arrived on the data channel: checked, stored, noted in the journal
+    /// (`DOCUMENT_RECEIVED`, or `DOCUMENT_REFUSED` with the code) so the call screen shows it.
+    pub(crate) fn document_received(&self, doc: &relais_protocol::documents::SignedDocument) {
+        use crate::documents::ReceivedVia;
+        match self.station.receive_document(doc, ReceivedVia::DataChannel) {
+            Ok(true) => self.journal(
+                "DOCUMENT_RECEIVED",
+                &format!(
+                    "document={} kind={} version={}",
+                    doc.id,
+                    doc.kind.code(),
+                    doc.version
+                ),
+            ),
+            Ok(false) => {}
+            Err(e) => self.journal(
+                "DOCUMENT_REFUSED",
+                &format!("document={} code={}", doc.id, e.code),
+            ),
+        }
+    }
+
     /// Ends the call on both sides.
     pub async fn hang_up(&self) -> Result<CallStatus, ApiError> {
         self.command(Command::HangUp).await?;

@@ -263,6 +263,7 @@ fn received(calls: &Calls, text: &str) {
                 at,
             })
         }),
+        Ok(DataMessage::Document { document }) => calls.document_received(&document),
         Ok(_) => {}
         Err(_) => tracing::warn!("unreadable data-channel message ignored"),
     }

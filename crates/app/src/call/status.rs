@@ -174,6 +174,8 @@ pub fn message_fr(kind: &str) -> &'static str {
         "DEVICE_FALLBACK" => "Un appareil choisi n’est pas branché : l’appareil par défaut est utilisé.",
         "CAMERA_SWITCHED" => "Caméra changée.",
         "STILL_TAKEN" => "Photo prise et enregistrée dans le dossier.",
+        "DOCUMENT_RECEIVED" => "Document signé reçu du médecin.",
+        "DOCUMENT_REFUSED" => "Document du médecin refusé : son empreinte ne correspond pas.",
         _ => "Incident technique.",
     }
 }
