@@ -3,7 +3,7 @@
 //! The record is read as it stands (patient, site, call journal, readings, signed
 //! documents), turned into a [`relais_fhir::ConsultationExport`], built by
 //! [`relais_fhir::build`] and written into the station's exports folder
-//! ([`exports_dir`]). The export is audited with ids and counts only.
+//! ([`exports_dir`]). The export is audited with ids only (the documents it carries).
 //!
 //! Extension points, named so that they are easy to find:
 //! - [`identity_status`]: the station does not call the INSi service yet, so every identity
@@ -59,7 +59,7 @@ impl Station {
     pub fn export_consultation_fhir(&self, consultation_id: &str) -> Result<FhirExport, ApiError> {
         let dir = exports_dir(self.config());
         self.with_session(|ctx| {
-            let input = assemble(ctx, consultation_id)?;
+            let (input, document_ids) = assemble(ctx, consultation_id)?;
             let bundle =
                 relais_fhir::build(&input).map_err(|e| ApiError::new(e.code(), e.to_string()))?;
             let resources = bundle["entry"].as_array().map_or(0, Vec::len);
@@ -75,12 +75,8 @@ impl Station {
                     ),
                 )
             })?;
-            let detail = format!(
-                "format=fhir-r4 resources={resources} readings={} prescriptions={} report={}",
-                input.readings.len(),
-                input.prescriptions.len(),
-                input.report.is_some()
-            );
+            // Ids only: the documents exported (their versions), never the content.
+            let detail = format!("format=fhir-r4 documents={}", document_ids.join(","));
             ctx.store.append_audit(
                 &ctx.actor,
                 ctx.now,
@@ -99,8 +95,11 @@ impl Station {
     }
 }
 
-/// The export's input, from the record.
-fn assemble(ctx: &Ctx<'_>, consultation_id: &str) -> Result<ConsultationExport, ApiError> {
+/// The export's input, and the ids of the signed documents it carries.
+fn assemble(
+    ctx: &Ctx<'_>,
+    consultation_id: &str,
+) -> Result<(ConsultationExport, Vec<String>), ApiError> {
     let row = ctx.store.get_consultation(consultation_id)?;
     let state = parse_state(&row.state)?;
     let patient = decode(
@@ -184,7 +183,8 @@ fn assemble(ctx: &Ctx<'_>, consultation_id: &str) -> Result<ConsultationExport, 
         (Some(d), Some(r)) => report_pdf(d, r),
         _ => None,
     };
-    Ok(ConsultationExport {
+    let document_ids = documents.iter().map(|d| d.id.clone()).collect();
+    let export = ConsultationExport {
         consultation_id: row.id.clone(),
         generated_at: ctx.now,
         patient: PatientInput {
@@ -207,7 +207,8 @@ fn assemble(ctx: &Ctx<'_>, consultation_id: &str) -> Result<ConsultationExport, 
         prescriptions,
         report: report_input,
         report_pdf,
-    })
+    };
+    Ok((export, document_ids))
 }
 
 /// Extension point: the RNIV status of the patient's identity. The station records neither
@@ -753,13 +754,8 @@ mod tests {
             .find(|e| e.action == "consultation.export_fhir")
             .unwrap();
         assert_eq!(entry.record_id.as_deref(), Some(c.id.as_str()));
-        assert_eq!(
-            entry.detail,
-            format!(
-                "format=fhir-r4 resources={} readings=3 prescriptions=1 report=true",
-                export.resources
-            )
-        );
+        // The documents exported by id (the current versions), no content.
+        assert_eq!(entry.detail, "format=fhir-r4 documents=doc-p1,doc-r2");
         assert!(trail.ok);
 
         // A second export replaces the file with the same resource ids.
