@@ -42,6 +42,7 @@ import type {
 } from "../lib/api";
 import type { StationApp } from "../station/app";
 import { mockDevices } from "./mock-devices";
+import { mockDocuments } from "./mock-documents";
 
 type Args = Record<string, unknown>;
 class MockError {
@@ -439,10 +440,13 @@ export function installMockBackend(params: URLSearchParams): (app: StationApp) =
   }
 
   const devices = mockDevices(params);
+  const documents = mockDocuments(params);
   function handle(cmd: string, payload?: Record<string, unknown>): unknown {
     const a = (payload?.args ?? {}) as Args;
     const fromDevices = devices.handle(cmd, a as Record<string, unknown>);
     if (fromDevices) return fromDevices.value;
+    const fromDocuments = params.get("docs") !== "none" ? documents.handle(cmd, a as Record<string, unknown>) : null;
+    if (fromDocuments) return fromDocuments.value;
     switch (cmd) {
       case "app_status":
         return { ...status };
@@ -725,6 +729,17 @@ export function installMockBackend(params: URLSearchParams): (app: StationApp) =
       case "audit":
       case "audit-broken":
         app.go({ name: "audit" });
+        break;
+      case "documents":
+        app.go({ name: "documents", consultationId: "c-doc" });
+        break;
+      case "documents-print":
+        app.go({ name: "documents", consultationId: "c-doc" });
+        await sleep(900);
+        click("print-button");
+        break;
+      case "printers":
+        app.go({ name: "printers" });
         break;
       case "documents-export":
         app.go({ name: "documents", consultationId: "6f1c2b8e-0d4a-4c4e-9a51-2f0f8c1d9e01" });
