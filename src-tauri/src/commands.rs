@@ -345,6 +345,16 @@ pub fn handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static 
         crate::devices::device_check_stop,
         crate::devices::device_check_speaker,
         ui_ready,
+        crate::documents::consultation_documents,
+        crate::documents::fetch_documents,
+        crate::documents::get_document,
+        crate::documents::list_printers,
+        crate::documents::set_default_printer,
+        crate::documents::print_document,
+        crate::documents::print_status,
+        crate::documents::retry_print,
+        crate::documents::cancel_print,
+        crate::documents::pending_prints,
         crate::export::export_consultation_fhir,
     ]
 }

@@ -6,6 +6,7 @@
 mod call;
 mod commands;
 mod devices;
+mod documents;
 mod export;
 mod readings;
 mod stethoscope;
