@@ -194,7 +194,9 @@ fn parse_pgm(bytes: &[u8]) -> Result<(usize, usize, &[u8])> {
     }
     let width: usize = fields[1].parse()?;
     let height: usize = fields[2].parse()?;
-    let pixels = bytes.get(i + 1..i + 1 + width * height).ok_or("PGM too short")?;
+    let pixels = bytes
+        .get(i + 1..i + 1 + width * height)
+        .ok_or("PGM too short")?;
     Ok((width, height, pixels))
 }
 

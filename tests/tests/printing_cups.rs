@@ -153,7 +153,10 @@ async fn a_received_prescription_is_checked_stored_and_printed_on_the_pdf_printe
         assert_eq!(err.code, "DOCUMENT_HASH_MISMATCH");
         // A document of a consultation this station never requested is refused too.
         let err = station
-            .receive_document(&signed("ord-other-0001", "another-hub-id"), ReceivedVia::Hub)
+            .receive_document(
+                &signed("ord-other-0001", "another-hub-id"),
+                ReceivedVia::Hub,
+            )
             .expect_err("unknown");
         assert_eq!(err.code, "DOCUMENT_UNKNOWN_CONSULTATION");
 
@@ -213,7 +216,10 @@ async fn a_received_prescription_is_checked_stored_and_printed_on_the_pdf_printe
         let page = cups::render_first_page(&file, Some(&shots.join("prescription-cups.png")))?;
         eprintln!("rendered page: {page:?}");
         let ratio = page.height as f64 / page.width as f64;
-        assert!((ratio - 297.0 / 210.0).abs() < 0.02, "not A4 portrait: {page:?}");
+        assert!(
+            (ratio - 297.0 / 210.0).abs() < 0.02,
+            "not A4 portrait: {page:?}"
+        );
         assert!(page.ink > 0.003, "blank page: {page:?}");
         assert!(page.ink < 0.5, "page mostly black: {page:?}");
         // The station's own copy of the PDF is gone once printed.
@@ -276,7 +282,10 @@ async fn a_stopped_printer_leaves_the_print_pending_across_a_restart() -> Result
 
         // Restart: nothing is lost, the failed print is still offered.
         drop(station);
-        let station = Station::start(station_config(&dir.path().join("station")), Box::new(SystemClock));
+        let station = Station::start(
+            station_config(&dir.path().join("station")),
+            Box::new(SystemClock),
+        );
         station.unlock_storage(PASSPHRASE)?;
         station.sign_in(SignInInput {
             username: USER.into(),
@@ -289,7 +298,11 @@ async fn a_stopped_printer_leaves_the_print_pending_across_a_restart() -> Result
         assert_eq!(pending[0].consultation_id, consultation_id);
 
         // Retried on the same stopped printer: fails again, one more attempt.
-        let retried = follow(&station, &station.retry_print(&job.id)?, Duration::from_secs(30))?;
+        let retried = follow(
+            &station,
+            &station.retry_print(&job.id)?,
+            Duration::from_secs(30),
+        )?;
         assert_eq!((retried.state.as_str(), retried.attempts), ("failed", 2));
         // Printed on the working printer instead, then given up on the stopped one.
         let done = follow(
