@@ -182,6 +182,8 @@ async fn steps() -> Result {
         !console.contains("47"),
         "the implausible value never reached the GP: {console}"
     );
+    s.gp.eval("document.querySelector('[data-testid=readings]').scrollIntoView()")
+        .await?;
     s.gp.screenshot("readings-01-console").await?;
 
     s.calls.hang_up().await?;
