@@ -5,10 +5,9 @@
 //! [`relais_fhir::build`] and written into the station's exports folder
 //! ([`exports_dir`]). The export is audited with ids only (the documents it carries).
 //!
-//! Extension points, named so that they are easy to find:
+//! Extension point, named so that it is easy to find:
 //! - [`identity_status`]: the station does not call the INSi service yet, so every identity
 //!   is exported as provisional (and the RNIV forbids sharing the INS of such an identity);
-//! - [`report_pdf`]: the report's PDF, once the print crate renders reports.
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -217,11 +216,12 @@ pub fn identity_status(_patient: &Patient) -> IdentityStatus {
     IdentityStatus::Provisional
 }
 
-/// Extension point: the signed report as printed (PDF), carried in the export's
-/// DocumentReference. `None` until the station renders its stored documents
-/// (`crate::documents`, `relais_print::report::render_signed`).
-pub fn report_pdf(_document: &DocumentRow, _report: &Report) -> Option<Vec<u8>> {
-    None
+/// The signed report as printed (PDF, with its signature block), carried in the export's
+/// DocumentReference; left out (and logged by code) when it cannot be rendered.
+pub fn report_pdf(document: &DocumentRow, _report: &Report) -> Option<Vec<u8>> {
+    crate::documents::render_pdf(document)
+        .inspect_err(|e| tracing::warn!(code = %e.code, "report PDF left out of the export"))
+        .ok()
 }
 
 /// The latest version of each document: those no other document supersedes.
@@ -745,6 +745,16 @@ mod tests {
             .find(|p| p["name"][0]["text"] == "Dr Hélène Lefèvre")
             .unwrap();
         assert_eq!(doctor["identifier"][0]["value"], format!("8{RPPS_GP}"));
+        // The signed report as printed.
+        let attachment = &of("DocumentReference")[0]["content"][0]["attachment"];
+        assert_eq!(attachment["contentType"], "application/pdf");
+        let pdf = base64::Engine::decode(
+            &base64::engine::general_purpose::STANDARD,
+            attachment["data"].as_str().unwrap(),
+        )
+        .unwrap();
+        assert!(pdf.starts_with(b"%PDF"));
+        assert_eq!(attachment["size"], pdf.len());
 
         // Audited with ids and counts only.
         let trail = s.audit_trail(50).unwrap();
