@@ -1,33 +1,27 @@
 // The GP's page: finds the stethoscope's stream (media stream id "stethoscope") among the
 // remote tracks of the console's peer connection, and records it in a 48 kHz AudioContext
-// through an AudioWorklet: window.__stethRec holds the samples (last 30 s) and the click
+// through a ScriptProcessor: window.__stethRec holds the samples (last 30 s) and the click
 // onsets with their wall-clock time. window.__relaisRecord(stream) records any stream.
 (function () {
   if (window.__relaisRecord) return;
   const RATE = 48000;
   const KEEP = RATE * 30;
-  const WORKLET = `
-    class RelaisRec extends AudioWorkletProcessor {
-      constructor() { super(); this.buf = new Float32Array(1024); this.n = 0; this.t = 0; }
-      process(inputs) {
-        const ch = inputs[0] && inputs[0][0];
-        if (!ch) return true;
-        if (this.n === 0) this.t = currentTime;
-        this.buf.set(ch, this.n); this.n += ch.length;
-        if (this.n >= 1024) { this.port.postMessage({ t: this.t, d: this.buf.slice(0, this.n) }); this.n = 0; }
-        return true;
-      }
-    }
-    registerProcessor("relais-rec", RelaisRec);`;
   window.__relaisRecord = async function (stream, clickThreshold) {
+    // A ScriptProcessor, not an AudioWorklet: the console's CSP (script-src 'self') refuses
+    // a worklet module from a blob: URL.
     const ctx = new AudioContext({ sampleRate: RATE, latencyHint: "interactive" });
-    await ctx.audioWorklet.addModule(URL.createObjectURL(new Blob([WORKLET], { type: "text/javascript" })));
     const keep = new Audio(); keep.muted = true; keep.srcObject = stream; keep.play().catch(() => {});
     const src = ctx.createMediaStreamSource(stream);
-    const node = new AudioWorkletNode(ctx, "relais-rec", { numberOfInputs: 1, numberOfOutputs: 1, channelCount: 1, channelCountMode: "explicit" });
+    const BUF = 512;
+    const node = ctx.createScriptProcessor(BUF, 1, 1);
     const mute = ctx.createGain(); mute.gain.value = 0;
     src.connect(node); node.connect(mute); mute.connect(ctx.destination);
-    const rec = { ctx, keep, node, chunks: [], first: 0, total: 0, onsets: [], lastOnset: -RATE, threshold: clickThreshold || 0.2 };
+    // Drop-free spectrum (the audio thread fills it, whatever the main thread does).
+    const analyser = ctx.createAnalyser();
+    analyser.fftSize = 32768;
+    analyser.smoothingTimeConstant = 0;
+    src.connect(analyser);
+    const rec = { ctx, keep, node, src, analyser, chunks: [], first: 0, total: 0, onsets: [], lastOnset: -RATE, threshold: clickThreshold || 0.2 };
     rec.slice = function (from, to) {
       const out = new Float32Array(Math.max(0, to - from));
       let at = rec.first;
@@ -38,15 +32,15 @@
       }
       return out;
     };
-    node.port.onmessage = (ev) => {
-      const { t, d } = ev.data;
+    node.onaudioprocess = (ev) => {
+      const d = new Float32Array(ev.inputBuffer.getChannelData(0));
+      // The block has just been captured: its last sample is "now".
       const wallNow = performance.timeOrigin + performance.now();
-      const ctxNow = ctx.currentTime;
       for (let i = 0; i < d.length; i++) {
         const idx = rec.total + i;
         if (Math.abs(d[i]) >= rec.threshold && idx - rec.lastOnset > RATE * 0.15) {
           rec.lastOnset = idx;
-          rec.onsets.push({ index: idx, wall: wallNow - (ctxNow - (t + i / RATE)) * 1000 });
+          rec.onsets.push({ index: idx, wall: wallNow - ((d.length - i) / RATE) * 1000 });
         }
       }
       rec.chunks.push(d);
@@ -65,7 +59,7 @@
       const s = ev.streams && ev.streams[0];
       if (s && s.id === "stethoscope" && !window.__stethStream) {
         window.__stethStream = s;
-        window.__relaisRecord(s).then((r) => (window.__stethRec = r));
+        window.__relaisRecord(s).then((r) => (window.__stethRec = r), (e) => (window.__stethErr = String(e)));
       }
     });
     return pc;
