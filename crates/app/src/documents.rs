@@ -611,3 +611,221 @@ fn kind_title(kind: &str) -> &'static str {
 fn short_id(id: &str) -> &str {
     id.get(..8).unwrap_or(id)
 }
+
+#[cfg(test)]
+mod tests {
+    //! The print job's state machine against a scripted spooler (the real CUPS paths are
+    //! tested in `tests/tests/printing_cups.rs`).
+    use std::sync::Mutex;
+
+    use chrono::Duration;
+    use relais_protocol::documents::Signer;
+    use relais_store::{ConsultationRow, PatientRow};
+
+    use super::*;
+    use crate::dto::{SetupInput, SiteInput, SiteKind, UserInput};
+    use crate::printing::PrinterState;
+    use crate::{Clock, Config, KeyStoreChoice};
+
+    struct TestClock(Arc<Mutex<DateTime<Utc>>>);
+    impl Clock for TestClock {
+        fn now(&self) -> DateTime<Utc> {
+            *self.0.lock().expect("clock")
+        }
+    }
+
+    #[derive(Default)]
+    struct Spool {
+        next: Mutex<Vec<SpoolJob>>,
+        cancelled: Mutex<Vec<String>>,
+    }
+    impl PrintSystem for Spool {
+        fn printers(&self) -> Result<Vec<Printer>, PrintError> {
+            Ok(vec![Printer {
+                name: "P".into(),
+                is_default: true,
+                state: PrinterState::Idle,
+                accepting: true,
+                message: None,
+            }])
+        }
+        fn submit(&self, printer: &str, _: &str, pdf: &Path) -> Result<String, PrintError> {
+            assert!(std::fs::read(pdf).expect("pdf").starts_with(b"%PDF"));
+            Ok(format!("{printer}-1"))
+        }
+        fn job(&self, _: &str, _: &str) -> Result<SpoolJob, PrintError> {
+            Ok(self
+                .next
+                .lock()
+                .expect("next")
+                .pop()
+                .unwrap_or(SpoolJob::InProgress))
+        }
+        fn cancel(&self, job: &str) -> Result<(), PrintError> {
+            self.cancelled.lock().expect("c").push(job.to_string());
+            Ok(())
+        }
+    }
+
+    fn prescription() -> serde_json::Value {
+        serde_json::json!({
+            "id": "ORD-1", "issuedAt": "2026-11-26T10:42:00+01:00",
+            "prescriber": { "name": "Dr Claire Martin", "qualification": "Médecin généraliste",
+                "rpps": "10100345676", "address": "12 rue du Bourg, 28000 Chartres, France",
+                "phone": "+33237123456", "email": "c.martin@example.fr" },
+            "patient": { "familyName": "DURAND", "givenNames": "Paul", "sex": "M", "birthDate": "1950-03-14" },
+            "lines": [{ "drug": "Paracétamol 1 g", "dosage": "1 comprimé 3 fois par jour", "duration": "5 jours",
+                "renewals": 0, "ald": false, "nonSubstitutable": false }],
+            "notes": ""
+        })
+    }
+
+    /// A signed-in station with one consultation known at the hub as `hub-1`.
+    fn station(dir: &Path) -> (Station, Arc<Mutex<DateTime<Utc>>>, Arc<Spool>) {
+        let now = Arc::new(Mutex::new(Utc::now()));
+        let station = Station::start(
+            Config {
+                data_dir: dir.to_path_buf(),
+                key_store: KeyStoreChoice::Passphrase,
+                lock_after_seconds: 3600,
+                hub_url: None,
+                hub_fingerprint: None,
+            },
+            Box::new(TestClock(Arc::clone(&now))),
+        );
+        station
+            .unlock_storage("phrase secrète de test 2026")
+            .expect("unlock");
+        station
+            .setup_site(SetupInput {
+                site: SiteInput {
+                    kind: SiteKind::Pharmacie,
+                    name: "Pharmacie".into(),
+                    commune: "Chartres".into(),
+                    address: None,
+                },
+                user: UserInput {
+                    username: "ines".into(),
+                    display_name: "Inès".into(),
+                    profession: "Pharmacienne".into(),
+                    rpps: None,
+                    password: "mot de passe assez long".into(),
+                },
+            })
+            .expect("setup");
+        station
+            .with_store(|store, at| {
+                let a = Actor::system();
+                let patient = store.insert_patient(
+                    &a,
+                    at,
+                    &PatientRow {
+                        id: String::new(),
+                        search_key: "durand paul".into(),
+                        birth_date: chrono::NaiveDate::from_ymd_opt(1950, 3, 14).expect("d"),
+                        nir: None,
+                        data: serde_json::json!({}),
+                        created_at: at,
+                        updated_at: at,
+                    },
+                )?;
+                let c = store.insert_consultation(
+                    &a,
+                    at,
+                    &ConsultationRow {
+                        id: "c1".into(),
+                        patient_id: patient,
+                        state: "inCall".into(),
+                        intake: serde_json::json!({}),
+                        assessment: serde_json::json!({}),
+                        redirection_acknowledged_at: None,
+                        created_at: at,
+                        updated_at: at,
+                    },
+                )?;
+                store.set_hub_consultation(&a, at, &c, "hub-1")
+            })
+            .expect("consultation");
+        let spool = Arc::new(Spool::default());
+        station.set_print_system(spool.clone());
+        (station, now, spool)
+    }
+
+    fn signed(id: &str, content: serde_json::Value) -> SignedDocument {
+        SignedDocument {
+            id: id.into(),
+            consultation_id: "hub-1".into(),
+            kind: DocumentKind::Prescription,
+            version: 1,
+            supersedes: None,
+            sha256: content_sha256(&content),
+            content,
+            signed_at: Utc::now(),
+            signed_by: Signer {
+                name: "Dr Claire Martin".into(),
+                rpps: "10100345676".into(),
+            },
+        }
+    }
+
+    #[test]
+    fn a_job_that_never_ends_times_out_and_is_withdrawn() {
+        let dir = tempfile::tempdir().expect("tmp");
+        let (station, now, spool) = station(dir.path());
+        station
+            .receive_document(&signed("d1", prescription()), ReceivedVia::Hub)
+            .expect("doc");
+        let job = station.print_document("d1", None).expect("print");
+        assert_eq!(
+            (job.state.as_str(), job.printer.as_str()),
+            ("printing", "P")
+        );
+        assert_eq!(station.print_status(&job.id).expect("s").state, "printing");
+        *now.lock().expect("now") += Duration::seconds(PRINT_TIMEOUT_SECONDS + 1);
+        let timed_out = station.print_status(&job.id).expect("s");
+        assert_eq!(timed_out.code.as_deref(), Some("PRINT_TIMEOUT"));
+        assert_eq!(*spool.cancelled.lock().expect("c"), vec!["P-1".to_string()]);
+        assert!(!dir
+            .path()
+            .join("print")
+            .join(format!("{}.pdf", job.id))
+            .exists());
+    }
+
+    #[test]
+    fn cancelled_or_aborted_at_the_spooler_is_a_failure_offered_again() {
+        let dir = tempfile::tempdir().expect("tmp");
+        let (station, _now, spool) = station(dir.path());
+        station
+            .receive_document(&signed("d1", prescription()), ReceivedVia::Hub)
+            .expect("doc");
+        for end in [SpoolJob::Cancelled, SpoolJob::Aborted] {
+            let job = station.print_document("d1", None).expect("print");
+            spool.next.lock().expect("next").push(end);
+            let failed = station.print_status(&job.id).expect("s");
+            assert_eq!(failed.state, "failed");
+            assert_eq!(failed.code.as_deref(), Some("PRINT_FAILED"));
+        }
+        assert_eq!(station.pending_prints().expect("pending").len(), 2);
+        let job = &station.pending_prints().expect("pending")[0];
+        spool.next.lock().expect("next").push(SpoolJob::Completed);
+        let again = station.retry_print(&job.id).expect("retry");
+        assert_eq!(again.attempts, 2);
+        assert_eq!(station.print_status(&job.id).expect("s").state, "done");
+    }
+
+    #[test]
+    fn an_unprintable_document_fails_with_its_code_and_nothing_is_sent() {
+        let dir = tempfile::tempdir().expect("tmp");
+        let (station, _now, _spool) = station(dir.path());
+        let mut content = prescription();
+        content["lines"] = serde_json::json!([]);
+        station
+            .receive_document(&signed("d2", content), ReceivedVia::DataChannel)
+            .expect("stored: the signed record is kept even if it cannot be laid out");
+        let job = station.print_document("d2", None).expect("print");
+        assert_eq!(job.state, "failed");
+        assert_eq!(job.code.as_deref(), Some("DOCUMENT_NOT_PRINTABLE"));
+        assert!(job.spool_job.is_none());
+    }
+}
