@@ -36,5 +36,5 @@ pub use clock::{Clock, SystemClock};
 pub use config::{Config, KeyStoreChoice};
 pub use error::ApiError;
 pub use hub::SentConsultation;
-pub use station::Station;
 pub use readings::{Readings, ReadingsEvent, ReadingsObserver};
+pub use station::Station;

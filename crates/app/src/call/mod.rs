@@ -27,12 +27,12 @@ pub use cameras::{CameraStatus, StillInfo};
 pub use check::CheckStatus;
 pub use devices::{DeviceChoice, DeviceNotice, DevicesView};
 pub use media::{media_devices, MediaDevice, MediaDevices, MediaSource};
+pub use status::{
+    message_fr, quality_level, CallError, CallEvent, CallState, CallStatus, ChatLine, Quality,
+};
 pub use stethoscope::{
     stethoscope_inputs, ClipInfo, StethoscopeLevel, StethoscopeStatus, StoredClip,
     CLIP_MAX_SECONDS, CLIP_MIN_SECONDS,
-};
-pub use status::{
-    message_fr, quality_level, CallError, CallEvent, CallState, CallStatus, ChatLine, Quality,
 };
 
 /// Longest chat message, in characters.
