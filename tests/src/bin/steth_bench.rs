@@ -180,7 +180,7 @@ async fn run() -> Result<Map<String, Value>> {
             onsets
                 .iter()
                 .map(|o| o - w)
-                .filter(|d| (0.0..450.0).contains(d))
+                .filter(|d| (0.0..300.0).contains(d))
                 .fold(None, |best: Option<f64>, d| {
                     Some(best.map_or(d, |b| b.min(d)))
                 })

@@ -21,7 +21,7 @@
     analyser.fftSize = 32768;
     analyser.smoothingTimeConstant = 0;
     src.connect(analyser);
-    const rec = { ctx, keep, node, src, analyser, chunks: [], first: 0, total: 0, onsets: [], lastOnset: -RATE, threshold: clickThreshold || 0.2 };
+    const rec = { ctx, keep, node, src, analyser, chunks: [], first: 0, total: 0, onsets: [], threshold: clickThreshold || 0.2 };
     rec.slice = function (from, to) {
       const out = new Float32Array(Math.max(0, to - from));
       let at = rec.first;
@@ -34,20 +34,27 @@
     };
     node.onaudioprocess = (ev) => {
       const d = new Float32Array(ev.inputBuffer.getChannelData(0));
-      // The block has just been captured: its last sample is "now".
-      const wallNow = performance.timeOrigin + performance.now();
-      for (let i = 0; i < d.length; i++) {
-        const idx = rec.total + i;
-        if (Math.abs(d[i]) >= rec.threshold && idx - rec.lastOnset > RATE * 0.15) {
-          rec.lastOnset = idx;
-          rec.onsets.push({ index: idx, wall: wallNow - ((d.length - i) / RATE) * 1000 });
-        }
-      }
       rec.chunks.push(d);
       rec.total += d.length;
       let kept = rec.total - rec.first;
       while (kept - rec.chunks[0].length > KEEP) { kept -= rec.chunks[0].length; rec.first += rec.chunks.shift().length; }
     };
+    // Click onsets from the analyser's last 0.68 s (drop-free): its newest sample is the
+    // audio graph's "now"; an onset is a crossing of the threshold after 150 ms below it.
+    const td = new Float32Array(analyser.fftSize);
+    rec.poll = setInterval(() => {
+      analyser.getFloatTimeDomainData(td);
+      const wallNow = performance.timeOrigin + performance.now();
+      let lastAbove = -RATE;
+      for (let i = 0; i < td.length; i++) {
+        if (Math.abs(td[i]) < rec.threshold) continue;
+        if (i - lastAbove > RATE * 0.15 && i > RATE * 0.15) {
+          const wall = wallNow - ((td.length - i) / RATE) * 1000;
+          if (!rec.onsets.some((o) => Math.abs(o.wall - wall) < 60)) rec.onsets.push({ wall });
+        }
+        lastAbove = i;
+      }
+    }, 100);
     await ctx.resume();
     return rec;
   };
