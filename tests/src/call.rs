@@ -120,6 +120,8 @@ pub struct ScenarioOptions {
     /// The GP's browser in its own network namespace, reaching the hub and the station
     /// through a veth link that the test can take down ([`CallScenario::netns`]).
     pub gp_in_netns: bool,
+    /// The GP in headless Firefox ESR without OpenH264 (VP8 only) instead of Chromium.
+    pub firefox: bool,
 }
 
 /// A hub, an enrolled station with a requested consultation, and a GP browser on the console.
@@ -232,7 +234,11 @@ impl CallScenario {
             probe.clone(),
         );
         let flags: Vec<&str> = options.chromium_flags.iter().map(String::as_str).collect();
-        let browser = GpBrowser::launch_in(netns.as_ref(), &flags).await?;
+        let browser = if options.firefox {
+            crate::firefox::launch().await?
+        } else {
+            GpBrowser::launch_in(netns.as_ref(), &flags).await?
+        };
         Ok(Self {
             hub,
             station,

@@ -101,6 +101,15 @@ impl GpBrowser {
         })
     }
 
+    /// Wraps a browser started elsewhere (Firefox: [`crate::firefox::launch`]).
+    pub(crate) fn from_parts(driver: Child, profile: tempfile::TempDir, client: Client) -> Self {
+        Self {
+            driver,
+            profile,
+            client,
+        }
+    }
+
     /// The profile folder (downloads, logs).
     pub fn profile_dir(&self) -> PathBuf {
         self.profile.path().to_path_buf()

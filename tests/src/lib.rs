@@ -13,7 +13,9 @@ use serde_json::{json, Value};
 use tokio::process::{Child, Command};
 
 pub mod call;
+pub mod encode_bench;
 pub mod cups;
+pub mod firefox;
 pub mod flow;
 pub mod gp;
 pub mod netns;

@@ -187,16 +187,27 @@ impl CodecWriter {
         self.codec
     }
 
-    /// The payload type to send under: the negotiated one of our codec, else the first.
+    /// The payload type to send under, as negotiated (the answer's numbering): the video
+    /// codec being sent (`None` while it is not among the sender's codecs), or for an audio
+    /// track its first codec.
     pub async fn payload_type(&self, sender: &Arc<dyn RtpSender>) -> Option<u8> {
         let params = sender.get_parameters().await.ok()?;
         let codecs = &params.rtp_parameters.codecs;
-        let mime = self.codec.mime_type();
-        codecs
-            .iter()
-            .find(|c| c.rtp_codec.mime_type.eq_ignore_ascii_case(mime))
-            .or_else(|| codecs.first())
-            .map(|c| c.payload_type)
+        let is = |c: &RTCRtpCodecParameters, mime: &str| {
+            c.rtp_codec.mime_type.eq_ignore_ascii_case(mime)
+        };
+        if let Some(c) = codecs.iter().find(|c| is(c, self.codec.mime_type())) {
+            return Some(c.payload_type);
+        }
+        let video = codecs.iter().any(|c| {
+            c.rtp_codec
+                .mime_type
+                .to_ascii_lowercase()
+                .starts_with("video/")
+        });
+        (!video)
+            .then(|| codecs.first().map(|c| c.payload_type))
+            .flatten()
     }
 
     /// Sends `codec` from now on; tells the sender's core the track's codec changed so its

@@ -73,10 +73,9 @@ impl TrackSlot {
             return;
         };
         let mut writer = self.writer.lock().await;
-        if payload_type.is_none() {
-            // Known once negotiated; until then samples are dropped.
-            *payload_type = writer.payload_type(sender).await;
-        }
+        // Read at each sample: known once negotiated (until then samples are dropped), and
+        // the answer may renumber the codec (Firefox answers VP8 as 120).
+        *payload_type = writer.payload_type(sender).await;
         let (Some(pt), Some(ssrc)) = (*payload_type, track.ssrcs().await.first().copied()) else {
             return;
         };

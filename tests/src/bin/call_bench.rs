@@ -83,6 +83,13 @@ async fn main() -> ExitCode {
         }
     }
 
+    eprintln!("[call-bench] encode time per 720p frame, H.264 and VP8");
+    let encode = relais_e2e::encode_bench::encode_720p()
+        .unwrap_or_else(|e| json!({ "error": e.to_string() }));
+    results.insert(
+        "video_encode_ms_per_720p_frame".into(),
+        with_build(encode, build),
+    );
     print_table(&results);
     let text = match serde_json::to_string_pretty(&Value::Object(results)) {
         Ok(t) => t,

@@ -32,6 +32,8 @@
   function tone() {
     if (audio) return audio;
     const ctx = new AudioContext({ sampleRate: 48000 });
+    // Firefox may create it suspended (no user gesture in a test).
+    if (ctx.state === "suspended") ctx.resume();
     const osc = ctx.createOscillator();
     osc.frequency.value = 1000;
     const gain = ctx.createGain(); gain.gain.value = 0.3;

@@ -1,5 +1,5 @@
 // Reads the station's frame-counter pattern and tone level from the console's remote video.
-// Returns { width, height, counter, millis, latencyMs, toneDb, otherDb } or { error }.
+// Returns { width, height, counter, millis, latencyMs, toneDb, otherDb, audioState } or { error }.
 const done = arguments[arguments.length - 1];
 (async function () {
   const v = document.querySelector('[data-testid="remote-video"]');
@@ -23,14 +23,24 @@ const done = arguments[arguments.length - 1];
   let toneDb = null, otherDb = null;
   const stream = v.srcObject;
   if (stream && stream.getAudioTracks().length) {
-    const ctx = window.__relaisProbeCtx || (window.__relaisProbeCtx = new AudioContext({ sampleRate: 48000 }));
+    let ctx = window.__relaisProbeCtx || (window.__relaisProbeCtx = new AudioContext({ sampleRate: 48000 }));
     if (!window.__relaisProbeAnalyser) {
-      const src = ctx.createMediaStreamSource(new MediaStream(stream.getAudioTracks()));
+      let src;
+      try {
+        src = ctx.createMediaStreamSource(new MediaStream(stream.getAudioTracks()));
+      } catch (e) {
+        // Firefox cannot connect a stream to a context of another rate than its media graph
+        // (44.1 kHz without a sound card): a context at the graph's own rate.
+        ctx = window.__relaisProbeCtx = new AudioContext();
+        src = ctx.createMediaStreamSource(new MediaStream(stream.getAudioTracks()));
+      }
       const an = ctx.createAnalyser(); an.fftSize = 8192; an.smoothingTimeConstant = 0;
       src.connect(an);
       window.__relaisProbeAnalyser = an;
       await new Promise((r) => setTimeout(r, 400));
     }
+    // Firefox may create the context suspended (no user gesture in a test).
+    if (ctx.state === "suspended") await Promise.race([ctx.resume(), new Promise((r) => setTimeout(r, 300))]);
     const an = window.__relaisProbeAnalyser;
     const data = new Float32Array(an.frequencyBinCount);
     an.getFloatFrequencyData(data);
@@ -39,5 +49,6 @@ const done = arguments[arguments.length - 1];
     otherDb = Math.max(data[bin(2500) - 1], data[bin(2500)], data[bin(2500) + 1]);
   }
   const latencyMs = millis === null ? null : ((now & 0xffff) - millis + 65536) % 65536;
-  done({ width: w, height: h, counter, millis, latencyMs, toneDb, otherDb });
+  const audioState = window.__relaisProbeCtx ? window.__relaisProbeCtx.state : null;
+  done({ width: w, height: h, counter, millis, latencyMs, toneDb, otherDb, audioState });
 })().catch((e) => done({ error: String(e) }));
