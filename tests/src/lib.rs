@@ -13,8 +13,8 @@ use serde_json::{json, Value};
 use tokio::process::{Child, Command};
 
 pub mod call;
-pub mod encode_bench;
 pub mod cups;
+pub mod encode_bench;
 pub mod firefox;
 pub mod flow;
 pub mod gp;
