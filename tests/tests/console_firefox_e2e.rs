@@ -93,16 +93,6 @@ async fn gp_in_firefox_without_h264_sees_hears_and_hangs_up() -> Result {
     relais_e2e::within(Duration::from_secs(180), steps()).await
 }
 
-/// The GP's camera from Firefox to the station. Known gap: Firefox's video transceiver stays
-/// `recvonly` without the console's camera track (the audio one is attached), so the station
-/// receives no picture from a GP on Firefox yet.
-#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-#[ignore = "known gap: Firefox does not attach the GP's camera to the video transceiver"]
-async fn gp_video_reaches_the_station_from_firefox() -> Result {
-    std::env::set_var("RELAIS_FIREFOX_GP_VIDEO", "1");
-    relais_e2e::within(Duration::from_secs(180), steps()).await
-}
-
 async fn steps() -> Result {
     let s = CallScenario::prepare(ScenarioOptions {
         firefox: true,
@@ -197,33 +187,27 @@ async fn steps() -> Result {
         }
     }
 
-    // GP → station video: see `gp_video_reaches_the_station_from_firefox` (ignored).
-    if std::env::var_os("RELAIS_FIREFOX_GP_VIDEO").is_some() {
-        // GP → station: decoded VP8 frames carry an advancing counter, the 1000 Hz tone is heard.
-        let (a, b) = (
-            eventually(
-                "Firefox video at the station",
-                Duration::from_secs(15),
-                async || {
-                    let frames = s.probe.frames.lock().unwrap();
-                    let first = frames.first()?.1;
-                    let last = frames.last()?.1;
-                    (frames.len() > 10 && last != first).then_some((first, last))
-                },
-            )
-            .await,
-            (),
-        );
-        let (a, b) = match (a, b) {
-            (Ok(a), _) => a,
-            (Err(e), _) => {
-                s.gp.screenshot("firefox-02-console-in-call").await?;
-                let t = s.gp.eval(TRANSCEIVERS_JS).await?;
-                return Err(format!("{e}; Firefox's transceivers {t}").into());
-            }
-        };
-        eprintln!("[firefox] station decoded GP frames {a}..{b}");
-    }
+    // GP → station: decoded VP8 frames (Firefox numbers VP8 its own way) with a moving counter.
+    let frames = eventually(
+        "Firefox video at the station",
+        Duration::from_secs(15),
+        async || {
+            let frames = s.probe.frames.lock().unwrap();
+            let first = frames.first()?.1;
+            let last = frames.last()?.1;
+            (frames.len() > 10 && last != first).then_some((first, last))
+        },
+    )
+    .await;
+    let (a, b) = match frames {
+        Ok(range) => range,
+        Err(e) => {
+            s.gp.screenshot("firefox-02-console-in-call").await?;
+            let t = s.gp.eval(TRANSCEIVERS_JS).await?;
+            return Err(format!("{e}; Firefox's transceivers {t}").into());
+        }
+    };
+    eprintln!("[firefox] station decoded GP frames {a}..{b}");
     let level = eventually(
         "Firefox tone at the station",
         Duration::from_secs(10),

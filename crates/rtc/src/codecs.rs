@@ -94,6 +94,17 @@ pub fn register_video(media_engine: &mut MediaEngine) -> Result<(), RtcError> {
     Ok(())
 }
 
+/// The video codec of an RTP codec's MIME type (`video/VP8`, `video/H264`).
+pub fn codec_of_mime(mime: &str) -> Option<VideoCodec> {
+    if mime.eq_ignore_ascii_case(MIME_TYPE_VP8) {
+        Some(VideoCodec::Vp8)
+    } else if mime.eq_ignore_ascii_case(MIME_TYPE_H264) {
+        Some(VideoCodec::H264)
+    } else {
+        None
+    }
+}
+
 /// The codec of a payload type we offered.
 pub fn codec_of_payload_type(payload_type: u8) -> Option<VideoCodec> {
     match payload_type {
@@ -415,6 +426,19 @@ impl VideoAssembler {
         payload: &Bytes,
     ) -> (VideoCodec, Pushed) {
         let codec = codec_of_payload_type(payload_type).unwrap_or(VideoCodec::H264);
+        self.push_as(codec, seq, timestamp, marker, payload)
+    }
+
+    /// Feeds one RTP packet of a known codec (the far side may use its own payload type
+    /// numbers: Firefox answers VP8 as 120).
+    pub fn push_as(
+        &mut self,
+        codec: VideoCodec,
+        seq: u16,
+        timestamp: u32,
+        marker: bool,
+        payload: &Bytes,
+    ) -> (VideoCodec, Pushed) {
         if self.codec != Some(codec) && !payload.is_empty() {
             // The sender changed codec: start afresh, from a keyframe.
             if self.codec.is_some() {
@@ -433,6 +457,16 @@ impl VideoAssembler {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn codecs_are_known_by_mime_type_whatever_their_payload_type() {
+        assert_eq!(codec_of_mime("video/VP8"), Some(VideoCodec::Vp8));
+        assert_eq!(codec_of_mime("video/vp8"), Some(VideoCodec::Vp8));
+        assert_eq!(codec_of_mime("video/H264"), Some(VideoCodec::H264));
+        assert_eq!(codec_of_mime("video/AV1"), None);
+        // Firefox's own number for VP8 is not one we offered.
+        assert_eq!(codec_of_payload_type(120), None);
+    }
 
     const CHROMIUM_ANSWER: &str = "v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\n\
         m=video 9 UDP/TLS/RTP/SAVPF 102 96\r\na=mid:0\r\n\

@@ -109,12 +109,30 @@ async fn spawn_video(track: Arc<dyn TrackRemote>, ctx: RemoteContext) -> Option<
         let _guard = guard;
         let mut assembler = VideoAssembler::new();
         let mut last_pli: Option<Instant> = None;
+        // The codec of the last payload type seen: the far side may number its payload
+        // types its own way (Firefox sends VP8 as 120), so an unknown one is looked up in
+        // what was negotiated for the stream.
+        let mut payload_codec: Option<(u8, VideoCodec)> = None;
         while let Some(event) = track.poll().await {
             match event {
                 TrackRemoteEvent::OnRtpPacket(packet) => {
                     let h = &packet.header;
-                    let (codec, pushed) = assembler.push(
-                        h.payload_type,
+                    let codec = match payload_codec {
+                        Some((pt, codec)) if pt == h.payload_type => codec,
+                        _ => {
+                            let negotiated = track
+                                .codec(h.ssrc)
+                                .await
+                                .and_then(|c| crate::codecs::codec_of_mime(&c.mime_type));
+                            let codec = negotiated
+                                .or_else(|| crate::codecs::codec_of_payload_type(h.payload_type))
+                                .unwrap_or(VideoCodec::H264);
+                            payload_codec = Some((h.payload_type, codec));
+                            codec
+                        }
+                    };
+                    let (codec, pushed) = assembler.push_as(
+                        codec,
                         h.sequence_number,
                         h.timestamp,
                         h.marker,

@@ -60,6 +60,7 @@ export type PeerLike = Pick<
   | "setLocalDescription"
   | "addIceCandidate"
   | "addTrack"
+  | "getTransceivers"
   | "getStats"
   | "close"
   | "onicecandidate"
@@ -138,7 +139,6 @@ export class Call {
   private queue: Promise<void> = Promise.resolve();
   private local: MediaStream | null = null;
   private mediaReady: Promise<void> = Promise.resolve();
-  private tracksAdded = false;
   private remote: MediaStream | null = null;
   private disconnectTimer: ReturnType<typeof setTimeout> | undefined;
   private restartTimer: ReturnType<typeof setTimeout> | undefined;
@@ -254,10 +254,28 @@ export class Call {
     this.events.media?.(mode, stream);
   }
 
-  private addLocalTracksOnce(pc: PeerLike): void {
-    if (this.tracksAdded || !this.local) return;
-    for (const track of this.local.getTracks()) pc.addTrack(track, this.local);
-    this.tracksAdded = true;
+  /**
+   * Attaches every local track that no live transceiver sends yet. Runs at each offer: a
+   * renegotiation may bring a new m-line for a kind (the station switching codec recycles
+   * its video m-line), and `addTrack` then reuses the offered transceiver.
+   */
+  private attachLocalTracks(pc: PeerLike): void {
+    if (!this.local) return;
+    const sent = new Set(
+      pc
+        .getTransceivers()
+        .filter((t) => t.currentDirection !== "stopped" && t.direction !== "stopped")
+        .map((t) => t.sender.track)
+        .filter((tr): tr is MediaStreamTrack => tr !== null),
+    );
+    for (const track of this.local.getTracks()) {
+      if (sent.has(track)) continue;
+      try {
+        pc.addTrack(track, this.local);
+      } catch {
+        // Still attached to a transceiver being stopped: the next offer attaches it.
+      }
+    }
   }
 
   // ---- Signaling -----------------------------------------------------------------------
@@ -360,7 +378,7 @@ export class Call {
     if (this.isEnded()) return;
     const pc = this.ensurePeer();
     await pc.setRemoteDescription({ type: "offer", sdp });
-    this.addLocalTracksOnce(pc);
+    this.attachLocalTracks(pc);
     const queued = this.pendingCandidates;
     this.pendingCandidates = [];
     for (const c of queued) await pc.addIceCandidate(c).catch(() => undefined);

@@ -102,6 +102,14 @@ describe("Call", () => {
     expect(peers[0].tracks).toHaveLength(2); // not added twice
   });
 
+  it("attaches the camera again when a re-offer recycles the video m-line", async () => {
+    const { sockets, peers } = await connected();
+    peers[0].stopSending("video");
+    sockets[0].receive({ type: "offer", sdp: "offer-2" });
+    await settle(20);
+    expect(peers[0].tracks.map((t) => t.kind)).toEqual(["audio", "video", "video"]);
+  });
+
   it("sends restartRequest after ICE is disconnected for more than 3 s", async () => {
     const { call, sockets, peers } = await connected();
     peers[0].setIce("disconnected");

@@ -78,9 +78,18 @@ export class FakePeer {
     this.log.push(`candidate:${c.candidate}`);
     this.candidates.push(c);
   }
+  transceivers: { direction: string; currentDirection: string | null; sender: { track: MediaStreamTrack } }[] = [];
   addTrack(track: MediaStreamTrack) {
     this.tracks.push(track);
+    this.transceivers.push({ direction: "sendrecv", currentDirection: "sendrecv", sender: { track } });
     return {} as RTCRtpSender;
+  }
+  getTransceivers() {
+    return this.transceivers as unknown as RTCRtpTransceiver[];
+  }
+  /** The far side stopped the transceivers sending this kind (an m-line recycled). */
+  stopSending(kind: string) {
+    for (const t of this.transceivers) if (t.sender.track.kind === kind) t.currentDirection = "stopped";
   }
   async getStats() {
     return this.stats;
