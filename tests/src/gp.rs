@@ -171,7 +171,11 @@ impl GpBrowser {
         let mut last = None;
         loop {
             if let Ok(el) = self.find(testid).await {
-                last = el.attr(attr).await?;
+                // The element may be replaced between finding and reading it (the console
+                // re-renders lists): a stale reference is read again on the next turn.
+                if let Ok(value) = el.attr(attr).await {
+                    last = value;
+                }
                 if let Some(v) = &last {
                     if ok(v) {
                         return Ok(v.clone());

@@ -168,8 +168,22 @@ impl Station {
 
     /// Chooses an option of a `<select>` by value.
     pub async fn select(&self, testid: &str, value: &str) -> Result {
-        self.find(testid).await?.select_by_value(value).await?;
-        Ok(())
+        // The screen may re-render the list between finding it and choosing (a device list
+        // refreshed in the background): a stale element is found again, a few times.
+        let mut tries = 0;
+        loop {
+            match self.find(testid).await?.select_by_value(value).await {
+                Ok(()) => return Ok(()),
+                Err(fantoccini::error::CmdError::Standard(e))
+                    if e.error == fantoccini::error::ErrorStatus::StaleElementReference
+                        && tries < 5 =>
+                {
+                    tries += 1;
+                    tokio::time::sleep(Duration::from_millis(100)).await;
+                }
+                Err(e) => return Err(e.into()),
+            }
+        }
     }
 
     /// Waits until some element with this `data-testid` has a text containing `needle`
