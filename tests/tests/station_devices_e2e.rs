@@ -62,6 +62,22 @@ async fn steps() -> Result {
     eprintln!("[devices] preview images: {frames}, meter: {level} %");
     let tone = s.invoke("device_check_speaker", json!({})).await?;
     eprintln!("[devices] test tone: {tone:?}");
+    // The tone started above may still be playing: the button is disabled until it ends.
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    while s
+        .find("speaker-test")
+        .await?
+        .prop("disabled")
+        .await?
+        .as_deref()
+        == Some("true")
+    {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the test tone never ended"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
     s.click("speaker-test").await?;
     s.wait_for_text("speaker-note", "bip").await?;
 
