@@ -25,6 +25,8 @@ use crate::RtcError;
 
 /// Payload type offered for Opus.
 const PT_OPUS: u8 = 111;
+/// Time between two ICE connectivity checks while connecting.
+const ICE_CHECK_INTERVAL: Duration = Duration::from_millis(50);
 
 fn feedback(typ: &str, parameter: &str) -> RTCPFeedback {
     RTCPFeedback {
@@ -93,6 +95,10 @@ pub async fn build_peer_connection(
             Some(Duration::from_millis(500)),
         )
         .with_include_loopback_candidate(options.loopback_only)
+        // The controlling agent nominates a valid pair on its next check tick: at the default
+        // 200 ms tick that alone made the station's set-up slower than a browser's (Chromium
+        // paces checks at about 50 ms). 28 attempts keep the default 1.4 s per candidate.
+        .with_ice_connection_attempts(Some(ICE_CHECK_INTERVAL), Some(28))
         .build();
 
     let ice_servers = options
