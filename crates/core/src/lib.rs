@@ -11,7 +11,8 @@
 //! - [`lifecycle`]: the one gate through which a consultation changes state;
 //! - [`measurement`]: physiological plausibility of instrument readings;
 //! - [`prescription`] and [`report`]: the documents the GP signs, their content and checks;
-//! - [`sick_note`]: the length of a sick note written by teleconsultation.
+//! - [`sick_note`]: the length of a sick note written by teleconsultation;
+//! - [`auscultation`]: the length of a stethoscope clip (10 to 30 s).
 //!
 //! # Architecture invariants
 //!
@@ -44,6 +45,7 @@
 #![deny(missing_docs)]
 
 pub mod age;
+pub mod auscultation;
 pub mod error;
 mod fr;
 pub mod identity;
