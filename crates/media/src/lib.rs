@@ -40,6 +40,6 @@ pub use h264::{EncodedVideo, H264Decoder, H264Encoder};
 pub use opus_codec::{OpusDecoder, OpusEncoder};
 pub use switch::{SwitchFailure, SwitchedVideo, VideoSwitch};
 pub use tone::ToneSource;
-pub use video_codec::{VideoCodec, VideoDecoders, VideoEncoder};
+pub use video_codec::{EncoderBackend, EncoderDriver, VideoCodec, VideoDecoders, VideoEncoder};
 pub use video_source::{SyntheticVideo, VideoSource};
 pub use vp8::{Vp8Decoder, Vp8Encoder};

@@ -36,6 +36,74 @@ impl VideoCodec {
     }
 }
 
+/// One codec's encoding step. [`EncoderDriver`] wraps it with what both codecs share: the
+/// target bitrate and frame rate, reconfiguration and keyframe requests.
+pub trait EncoderBackend: Sized {
+    /// The highest frame rate kept (a request above it is lowered to it; below 1, raised to 1).
+    const MAX_FPS: u32;
+
+    /// A fresh encoder aiming at `bitrate_bps` for `fps` frames per second, as asked.
+    fn open(bitrate_bps: u32, fps: u32) -> Result<Self, MediaError>;
+
+    /// Encodes one frame at the driver's target (`fps` as kept); an IDR or keyframe when
+    /// `keyframe` is set.
+    fn encode_frame(
+        &mut self,
+        frame: &VideoFrame,
+        bitrate_bps: u32,
+        fps: u32,
+        keyframe: bool,
+    ) -> Result<EncodedVideo, MediaError>;
+}
+
+/// Rate control and keyframe requests around one codec's encoder: the first frame is a
+/// keyframe, a new target opens a new encoder (a keyframe follows), and a keyframe asked for
+/// (PLI, FIR) is the next frame.
+pub struct EncoderDriver<B> {
+    backend: B,
+    bitrate_bps: u32,
+    fps: u32,
+    keyframe_pending: bool,
+}
+
+impl<B: EncoderBackend> EncoderDriver<B> {
+    /// An encoder aiming at `bitrate_bps` for `fps` frames per second.
+    pub fn new(bitrate_bps: u32, fps: u32) -> Result<Self, MediaError> {
+        Ok(Self {
+            backend: B::open(bitrate_bps, fps)?,
+            bitrate_bps,
+            fps: fps.clamp(1, B::MAX_FPS),
+            keyframe_pending: true,
+        })
+    }
+
+    /// The target bitrate.
+    pub fn bitrate(&self) -> u32 {
+        self.bitrate_bps
+    }
+
+    /// Changes the target bitrate and frame rate (a new encoder: the next frame is a keyframe).
+    pub fn reconfigure(&mut self, bitrate_bps: u32, fps: u32) -> Result<(), MediaError> {
+        if bitrate_bps == self.bitrate_bps && fps == self.fps {
+            return Ok(());
+        }
+        *self = Self::new(bitrate_bps, fps)?;
+        Ok(())
+    }
+
+    /// The next encoded frame will be a keyframe (answer to a PLI or FIR).
+    pub fn force_keyframe(&mut self) {
+        self.keyframe_pending = true;
+    }
+
+    /// Encodes one frame; the resolution may change between frames (a keyframe follows).
+    pub fn encode(&mut self, frame: &VideoFrame) -> Result<EncodedVideo, MediaError> {
+        let keyframe = std::mem::take(&mut self.keyframe_pending);
+        self.backend
+            .encode_frame(frame, self.bitrate_bps, self.fps, keyframe)
+    }
+}
+
 /// An encoder of either codec, with the same controls.
 pub enum VideoEncoder {
     /// H.264 (boxed: OpenH264's encoder state is large).
@@ -142,6 +210,67 @@ mod tests {
     use crate::pattern;
     use crate::video_source::{SyntheticVideo, VideoSource};
 
+    /// Records what the driver asks of a codec.
+    struct Recorder {
+        opened_at: (u32, u32),
+        keyframes: Vec<bool>,
+    }
+
+    impl EncoderBackend for Recorder {
+        const MAX_FPS: u32 = 60;
+
+        fn open(bitrate_bps: u32, fps: u32) -> Result<Self, MediaError> {
+            Ok(Self {
+                opened_at: (bitrate_bps, fps),
+                keyframes: Vec::new(),
+            })
+        }
+
+        fn encode_frame(
+            &mut self,
+            _frame: &VideoFrame,
+            _bitrate_bps: u32,
+            fps: u32,
+            keyframe: bool,
+        ) -> Result<EncodedVideo, MediaError> {
+            self.keyframes.push(keyframe);
+            Ok(EncodedVideo {
+                data: vec![fps as u8],
+                keyframe,
+            })
+        }
+    }
+
+    #[test]
+    fn the_driver_asks_keyframes_first_on_demand_and_after_a_new_target() {
+        let frame = SyntheticVideo::new(64, 48, 30)
+            .unwrap()
+            .unpaced()
+            .next_frame()
+            .unwrap();
+        let mut driver = EncoderDriver::<Recorder>::new(500_000, 90).unwrap();
+        assert_eq!(driver.backend.opened_at, (500_000, 90));
+        assert_eq!(
+            driver.encode(&frame).unwrap().data,
+            [60],
+            "fps kept at MAX_FPS"
+        );
+        driver.encode(&frame).unwrap();
+        driver.force_keyframe();
+        driver.encode(&frame).unwrap();
+        driver.reconfigure(500_000, 60).unwrap();
+        driver.encode(&frame).unwrap();
+        assert_eq!(driver.backend.keyframes, [true, false, true, false]);
+        driver.reconfigure(300_000, 60).unwrap();
+        assert_eq!(driver.bitrate(), 300_000);
+        driver.encode(&frame).unwrap();
+        assert_eq!(
+            driver.backend.keyframes,
+            [true],
+            "a new encoder, a keyframe"
+        );
+    }
+
     #[test]
     fn names_map_to_codecs() {
         assert_eq!(VideoCodec::from_name("video/H264"), Some(VideoCodec::H264));
@@ -151,6 +280,83 @@ mod tests {
             VideoCodec::from_name(VideoCodec::Vp8.mime_type()),
             Some(VideoCodec::Vp8)
         );
+    }
+
+    /// Whether the bitstream itself says keyframe (a VP8 key frame, an H.264 IDR).
+    fn reads_as_keyframe(codec: VideoCodec, data: &[u8]) -> bool {
+        match codec {
+            VideoCodec::H264 => crate::h264::nal_units(data).any(|n| n[0] & 0x1f == 5),
+            VideoCodec::Vp8 => crate::vp8::is_keyframe(data),
+        }
+    }
+
+    fn round_trip(codec: VideoCodec, width: u32, height: u32, bitrate: u32) {
+        let mut source = SyntheticVideo::new(width, height, 30).unwrap().unpaced();
+        let mut encoder = VideoEncoder::new(codec, bitrate, 30).unwrap();
+        let mut decoders = VideoDecoders::new();
+        let mut read_back = Vec::new();
+        for i in 0..20 {
+            let frame = source.next_frame().unwrap();
+            let expected = pattern::read(&frame).unwrap();
+            let encoded = encoder.encode(&frame).unwrap();
+            assert!(
+                !encoded.data.is_empty(),
+                "{codec:?} frame {i} was not dropped"
+            );
+            if codec == VideoCodec::Vp8 {
+                // OpenH264 may add an IDR of its own at a scene change.
+                assert_eq!(encoded.keyframe, i == 0, "{codec:?} frame {i}");
+            }
+            assert_eq!(reads_as_keyframe(codec, &encoded.data), encoded.keyframe);
+            let decoded = decoders
+                .decode(codec, &encoded.data)
+                .unwrap()
+                .expect("a picture per frame");
+            assert_eq!((decoded.width(), decoded.height()), (width, height));
+            assert_eq!(pattern::read(&decoded), Some(expected), "{width}x{height}");
+            read_back.push(expected);
+        }
+        assert_eq!(read_back.len(), 20);
+        assert!(read_back.windows(2).all(|w| w[1] > w[0]), "{read_back:?}");
+    }
+
+    #[test]
+    fn pattern_survives_h264_at_640x480() {
+        round_trip(VideoCodec::H264, 640, 480, 1_000_000);
+    }
+
+    #[test]
+    fn pattern_survives_h264_at_1280x720() {
+        round_trip(VideoCodec::H264, 1280, 720, 2_000_000);
+    }
+
+    #[test]
+    fn pattern_survives_vp8_at_640x480() {
+        round_trip(VideoCodec::Vp8, 640, 480, 1_000_000);
+    }
+
+    #[test]
+    fn pattern_survives_vp8_at_1280x720() {
+        round_trip(VideoCodec::Vp8, 1280, 720, 2_000_000);
+    }
+
+    #[test]
+    fn reconfigure_restarts_with_a_keyframe() {
+        let mut source = SyntheticVideo::new(320, 240, 30).unwrap().unpaced();
+        for codec in [VideoCodec::H264, VideoCodec::Vp8] {
+            let mut encoder = VideoEncoder::new(codec, 500_000, 30).unwrap();
+            encoder.encode(&source.next_frame().unwrap()).unwrap();
+            assert!(
+                !encoder
+                    .encode(&source.next_frame().unwrap())
+                    .unwrap()
+                    .keyframe
+            );
+            encoder.reconfigure(300_000, 15).unwrap();
+            assert_eq!(encoder.bitrate(), 300_000);
+            let next = encoder.encode(&source.next_frame().unwrap()).unwrap();
+            assert!(next.keyframe, "{codec:?}");
+        }
     }
 
     #[test]
