@@ -5,7 +5,7 @@
 //! The GP starts a clip and stops it when it suffices; a stop before the shortest length
 //! is refused, and the clip stops by itself at the longest. The station applies these
 //! bounds and tells the GP's console, which only reflects them.
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// Shortest clip, seconds.
 pub const CLIP_MIN_SECONDS: u32 = 10;
@@ -13,7 +13,7 @@ pub const CLIP_MIN_SECONDS: u32 = 10;
 pub const CLIP_MAX_SECONDS: u32 = 30;
 
 /// The bounds of a clip, as sent to the GP's console (camelCase JSON).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ClipBounds {
     /// Shortest clip, seconds.

@@ -25,16 +25,28 @@ pub enum DataMessage {
     StethoscopeState {
         /// Whether the stethoscope is on.
         on: bool,
+        /// The clip lengths the station accepts (a console offers recording only with them).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        clip: Option<relais_core::auscultation::ClipBounds>,
     },
     /// GP → station: the GP asks the nurse to place the stethoscope.
     StethoscopeRequest,
-    /// GP → station: record a clip of the stethoscope (10 to 30 s) and send it back.
+    /// GP → station: start recording a clip of the stethoscope and send it back once it
+    /// stops (at `clipStop`, or by itself after `seconds`).
     #[serde(rename_all = "camelCase")]
     ClipRequest {
         /// Id chosen by the GP's console.
         clip_id: String,
-        /// Length asked, seconds.
+        /// Longest length, seconds (10 to 30; the station's `clip.maxSeconds` for a clip
+        /// the GP stops).
         seconds: u32,
+    },
+    /// GP → station: stop the clip being recorded (refused before its shortest length:
+    /// `clipState` `recording` with code `CLIP_TOO_SHORT`).
+    #[serde(rename_all = "camelCase")]
+    ClipStop {
+        /// The clip.
+        clip_id: String,
     },
     /// Station → GP: where a clip is (`recording`, `stored`, `failed`).
     #[serde(rename_all = "camelCase")]
