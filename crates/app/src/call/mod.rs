@@ -21,6 +21,7 @@ mod frames;
 mod media;
 mod run;
 mod status;
+mod steth_watch;
 mod stethoscope;
 
 pub use cameras::{CameraStatus, StillInfo};

@@ -170,7 +170,7 @@ pub fn message_fr(kind: &str) -> &'static str {
         "STETHOSCOPE_REQUESTED" => "Le médecin demande le stéthoscope.",
         "CLIP_STORED" => "Enregistrement du stéthoscope conservé dans le dossier.",
         "CLIP_FAILED" => "Enregistrement du stéthoscope interrompu.",
-        "DEVICE_RECOVERED" => "L’appareil est de nouveau disponible ; l’image reprend.",
+        "DEVICE_RECOVERED" => "L’appareil est de nouveau disponible ; il reprend tout seul.",
         "DEVICE_FALLBACK" => "Un appareil choisi n’est pas branché : l’appareil par défaut est utilisé.",
         "CAMERA_SWITCHED" => "Caméra changée.",
         "STILL_TAKEN" => "Photo prise et enregistrée dans le dossier.",
