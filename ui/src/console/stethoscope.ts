@@ -4,9 +4,11 @@
  * received track has no getUserMedia constraints, and the graph is only
  * source → gain → speakers (plus an analyser that only reads) in a 48 kHz AudioContext.
  * Volume up to +20 dB, a scrolling phonocardiogram (3 s), the level, the state, and the
- * clips the GP asks the station to record (10–30 s), received over the data channel and
- * replayable here.
+ * clips the GP records at the station: started and stopped here with a running timer,
+ * within the bounds the station sends (10–30 s, decided in `relais_core::auscultation`),
+ * received over the data channel and replayable here.
  */
+import { clipProgress, formatClock, parseClipBounds, type ClipBounds } from "../lib/clip-timer";
 import { h, replace } from "../lib/dom";
 import { formatTime, t } from "../lib/i18n";
 
@@ -16,15 +18,12 @@ export const STETHOSCOPE_STREAM_ID = "stethoscope";
 export const WAVE_SECONDS = 3;
 /** Highest gain, dB. */
 export const MAX_GAIN_DB = 20;
-/** Clip lengths the GP may ask for, seconds. */
-export const CLIP_MIN_SECONDS = 10;
-export const CLIP_MAX_SECONDS = 30;
-/** The clip length of the record button. */
-export const CLIP_SECONDS = 15;
 
 export interface StethoscopeStateMessage {
   type: "stethoscopeState";
   on: boolean;
+  /** Clip lengths the station accepts; without them, recording is not offered. */
+  clip?: ClipBounds;
 }
 export interface StethoscopeRequestMessage {
   type: "stethoscopeRequest";
@@ -33,6 +32,10 @@ export interface ClipRequestMessage {
   type: "clipRequest";
   clipId: string;
   seconds: number;
+}
+export interface ClipStopMessage {
+  type: "clipStop";
+  clipId: string;
 }
 export interface ClipStateMessage {
   type: "clipState";
@@ -54,6 +57,7 @@ export type StethoscopeMessage =
   | StethoscopeStateMessage
   | StethoscopeRequestMessage
   | ClipRequestMessage
+  | ClipStopMessage
   | ClipStateMessage
   | ClipChunkMessage;
 
@@ -62,8 +66,13 @@ const CLIP_STATES = ["recording", "stored", "failed"] as const;
 /** Parses a stethoscope message (already JSON-decoded); null when it is not one. */
 export function parseStethoscopeMessage(v: Record<string, unknown>): StethoscopeMessage | null {
   switch (v.type) {
-    case "stethoscopeState":
-      return typeof v.on === "boolean" ? { type: "stethoscopeState", on: v.on } : null;
+    case "stethoscopeState": {
+      if (typeof v.on !== "boolean") return null;
+      const clip = parseClipBounds(v.clip);
+      return clip ? { type: "stethoscopeState", on: v.on, clip } : { type: "stethoscopeState", on: v.on };
+    }
+    case "clipStop":
+      return typeof v.clipId === "string" ? { type: "clipStop", clipId: v.clipId } : null;
     case "stethoscopeRequest":
       return { type: "stethoscopeRequest" };
     case "clipRequest":
@@ -145,6 +154,10 @@ interface Clip {
   code?: string;
   at: Date;
   url?: string;
+  /** When the station said it records (console clock, ms): the timer starts there. */
+  startedMs?: number;
+  /** A stop was sent and not answered yet. */
+  stopping?: boolean;
 }
 
 export interface StethoscopePanelOptions {
@@ -152,6 +165,40 @@ export interface StethoscopePanelOptions {
   send(message: StethoscopeMessage): boolean;
   /** Clock (tests). */
   now?(): Date;
+}
+
+/** What the record button and the timer show for the clip being recorded (or none). */
+export function recordControl(
+  clip: { startedMs?: number; stopping?: boolean } | null,
+  bounds: ClipBounds | null,
+  on: boolean,
+  nowMs: number,
+): { action: "start" | "stop"; disabled: boolean; label: string; timer: string; hint: string; seconds: number } {
+  if (!clip) {
+    const ready = on && bounds !== null;
+    return {
+      action: "start",
+      disabled: !ready,
+      label: t("console.steth.recordStart"),
+      timer: "",
+      hint: ready && bounds ? t("console.steth.recordBounds", { min: bounds.minSeconds, max: bounds.maxSeconds }) : "",
+      seconds: 0,
+    };
+  }
+  if (!bounds || clip.startedMs === undefined) {
+    return { action: "stop", disabled: true, label: t("console.steth.recordStop"), timer: formatClock(0), hint: t("console.steth.recordStarting"), seconds: 0 };
+  }
+  const p = clipProgress(clip.startedMs, nowMs, bounds);
+  const timer = `${formatClock(p.seconds)} / ${formatClock(bounds.maxSeconds)}`;
+  if (clip.stopping) return { action: "stop", disabled: true, label: t("console.steth.recordStopping"), timer, hint: "", seconds: p.seconds };
+  return {
+    action: "stop",
+    disabled: !p.canStop,
+    label: t("console.steth.recordStop"),
+    timer,
+    hint: p.canStop ? t("console.steth.recordAutoStop", { max: formatClock(bounds.maxSeconds) }) : t("console.steth.recordWait", { n: p.waitSeconds, min: bounds.minSeconds }),
+    seconds: p.seconds,
+  };
 }
 
 /** The GP's stethoscope panel: player, waveform, level, volume, clips. */
@@ -165,6 +212,8 @@ export class StethoscopePanel {
   private readonly volumeText: HTMLElement;
   private readonly requestBtn: HTMLButtonElement;
   private readonly recordBtn: HTMLButtonElement;
+  private readonly timerEl: HTMLElement;
+  private readonly hintEl: HTMLElement;
   private readonly clipNotice: HTMLElement;
   private readonly clipList: HTMLElement;
   private readonly clips: Clip[] = [];
@@ -177,6 +226,8 @@ export class StethoscopePanel {
   private lastDraw = 0;
   private lastLevel = 0;
   private on = false;
+  private bounds: ClipBounds | null = null;
+  private ticker: ReturnType<typeof setInterval> | null = null;
 
   constructor(private readonly o: StethoscopePanelOptions) {
     this.stateEl = h("p", { class: "steth-state", testid: "steth-state", role: "status", "data-state": "off" });
@@ -195,7 +246,9 @@ export class StethoscopePanel {
     });
     this.volumeText = h("output", { class: "steth-volume-text", for: "steth-volume", testid: "steth-volume-value" });
     this.requestBtn = h("button", { type: "button", class: "btn", testid: "steth-request" }, t("console.steth.request"));
-    this.recordBtn = h("button", { type: "button", class: "btn btn-primary", testid: "steth-record", disabled: true }, t("console.steth.record", { n: CLIP_SECONDS }));
+    this.recordBtn = h("button", { type: "button", class: "btn btn-primary steth-record", testid: "steth-record", disabled: true, "data-action": "start" }, t("console.steth.recordStart"));
+    this.timerEl = h("span", { class: "steth-timer", testid: "steth-timer", role: "timer", "aria-live": "off", hidden: true });
+    this.hintEl = h("span", { class: "muted steth-record-hint", testid: "steth-record-hint" });
     this.clipNotice = h("p", { class: "muted steth-clip-notice", testid: "steth-clip-notice", "aria-live": "polite" });
     this.clipList = h("ul", { class: "steth-clips", testid: "steth-clips" });
     this.root = h(
@@ -206,7 +259,8 @@ export class StethoscopePanel {
       this.canvas,
       h("p", { class: "steth-level" }, h("span", { class: "steth-level-track", "aria-hidden": "true" }, this.levelBar), this.levelText),
       h("div", { class: "steth-volume-row" }, h("label", { for: "steth-volume", class: "field-label" }, t("console.steth.volume")), this.volume, this.volumeText),
-      h("div", { class: "actions" }, this.requestBtn, this.recordBtn),
+      h("div", { class: "actions" }, this.requestBtn, this.recordBtn, this.timerEl),
+      this.hintEl,
       this.clipNotice,
       h("h3", { class: "steth-clips-title" }, t("console.steth.clips")),
       this.clipList,
@@ -216,7 +270,10 @@ export class StethoscopePanel {
       void this.ctx?.resume();
       this.notice(this.o.send({ type: "stethoscopeRequest" }) ? t("console.steth.requested") : t("console.steth.notReady"));
     });
-    this.recordBtn.addEventListener("click", () => this.record(CLIP_SECONDS));
+    this.recordBtn.addEventListener("click", () => {
+      if (this.recordBtn.dataset.action === "stop") this.stopClip();
+      else this.startClip();
+    });
     this.applyVolume();
     this.render();
   }
@@ -253,6 +310,7 @@ export class StethoscopePanel {
     switch (s.type) {
       case "stethoscopeState":
         this.on = s.on;
+        if (s.clip) this.bounds = s.clip;
         this.render();
         return true;
       case "clipState":
@@ -271,29 +329,54 @@ export class StethoscopePanel {
       }
       case "stethoscopeRequest":
       case "clipRequest":
+      case "clipStop":
         return true;
       default:
         return false;
     }
   }
 
-  /** Asks the station to record `seconds` (10 to 30) of the stethoscope. */
-  record(seconds: number): boolean {
-    const s = Math.round(Math.min(CLIP_MAX_SECONDS, Math.max(CLIP_MIN_SECONDS, seconds)));
+  /** Asks the station to start a clip; it stops at `clipStop` or by itself at the longest. */
+  startClip(): boolean {
+    const b = this.bounds;
+    if (!b || !this.on || this.recording()) return false;
     const clipId = `clip-${Date.now().toString(36)}-${Math.floor(Math.random() * 1e6).toString(36)}`;
-    if (!this.o.send({ type: "clipRequest", clipId, seconds: s })) {
+    if (!this.o.send({ type: "clipRequest", clipId, seconds: b.maxSeconds })) {
       this.notice(t("console.steth.notReady"));
       return false;
     }
-    this.clips.push({ clipId, state: "recording", seconds: s, at: this.o.now?.() ?? new Date() });
+    this.clips.push({ clipId, state: "recording", seconds: b.maxSeconds, at: this.o.now?.() ?? new Date() });
     this.render();
     return true;
+  }
+
+  /** Asks the station to stop the clip being recorded (offered once it is long enough). */
+  stopClip(): boolean {
+    const clip = this.recording();
+    if (!clip) return false;
+    if (!this.o.send({ type: "clipStop", clipId: clip.clipId })) {
+      this.notice(t("console.steth.notReady"));
+      return false;
+    }
+    clip.stopping = true;
+    this.render();
+    return true;
+  }
+
+  private recording(): Clip | undefined {
+    return this.clips.find((c) => c.state === "recording");
+  }
+
+  private nowMs(): number {
+    return (this.o.now?.() ?? new Date()).getTime();
   }
 
   /** Stops playing (the call ended). */
   dispose(): void {
     if (this.frame) cancelAnimationFrame(this.frame);
     this.frame = 0;
+    if (this.ticker) clearInterval(this.ticker);
+    this.ticker = null;
     if (this.keepAlive) this.keepAlive.srcObject = null;
     void this.ctx?.close?.();
     this.ctx = null;
@@ -306,9 +389,18 @@ export class StethoscopePanel {
       clip = { clipId: m.clipId, state: m.state, seconds: m.seconds, at: this.o.now?.() ?? new Date() };
       this.clips.push(clip);
     }
+    if (m.state === "recording" && m.code === "CLIP_TOO_SHORT") {
+      // The stop came too early (clocks apart): the clip goes on.
+      clip.stopping = false;
+      this.notice(t("console.steth.tooShort", { n: this.bounds?.minSeconds ?? "" }));
+      this.render();
+      return;
+    }
+    if (m.state === "recording" && clip.startedMs === undefined) clip.startedMs = this.nowMs();
     clip.state = m.state;
     clip.seconds = m.seconds;
     clip.code = m.code;
+    if (m.state !== "recording") clip.stopping = false;
     this.render();
   }
 
@@ -329,11 +421,31 @@ export class StethoscopePanel {
     this.root.dataset.state = state;
     this.stateEl.dataset.state = state;
     this.stateEl.textContent = this.on ? t("console.steth.on") : t("console.steth.off");
-    const recording = this.clips.some((c) => c.state === "recording");
-    this.recordBtn.disabled = !this.on || recording;
+    const recording = this.recording();
     this.requestBtn.hidden = this.on;
-    if (recording) this.notice(t("console.steth.recording"));
+    const tooShort = t("console.steth.tooShort", { n: this.bounds?.minSeconds ?? "" });
+    if (recording && !recording.stopping && this.clipNotice.textContent !== tooShort) this.notice(t("console.steth.recording"));
+    this.renderRecord();
+    if (recording && !this.ticker) this.ticker = setInterval(() => this.renderRecord(), 250);
+    if (!recording && this.ticker) {
+      clearInterval(this.ticker);
+      this.ticker = null;
+    }
     this.renderClips();
+  }
+
+  private renderRecord() {
+    const clip = this.recording() ?? null;
+    const c = recordControl(clip, this.bounds, this.on, this.nowMs());
+    this.recordBtn.dataset.action = c.action;
+    this.recordBtn.classList.toggle("btn-danger", c.action === "stop");
+    this.recordBtn.classList.toggle("btn-primary", c.action === "start");
+    this.recordBtn.disabled = c.disabled;
+    if (this.recordBtn.textContent !== c.label) this.recordBtn.textContent = c.label;
+    this.timerEl.hidden = c.action !== "stop";
+    this.timerEl.textContent = c.timer;
+    this.timerEl.dataset.seconds = String(c.seconds);
+    this.hintEl.textContent = c.hint;
   }
 
   private renderClips() {
@@ -349,7 +461,7 @@ export class StethoscopePanel {
         return h("li", { class: "steth-clip", testid: "steth-clip", "data-state": c.state, "data-clip-id": c.clipId, "data-seconds": String(c.seconds) }, h("span", { class: "steth-clip-label" }, label), body);
       }),
     );
-    if (this.clips.some((c) => c.state === "stored") && !this.clips.some((c) => c.state === "recording")) this.notice("");
+    if (this.clips.some((c) => c.state === "stored") && !this.recording()) this.notice("");
   }
 
   private draw(ts: number) {
