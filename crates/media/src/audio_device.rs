@@ -5,128 +5,59 @@
 //! cross over channels. The device runs at 48 kHz; other channel counts are mixed down or
 //! duplicated.
 use std::collections::VecDeque;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
+use std::sync::atomic::Ordering;
 use std::sync::{Arc, Mutex};
-use std::thread::JoinHandle;
-use std::time::Duration;
 
-use crate::audio::{AudioSink, AudioSource, CHUNK_SAMPLES, SAMPLE_RATE};
+use crate::audio::{AudioSink, AudioSource, SAMPLE_RATE};
+use crate::capture::{self, Capture, CaptureSpec, StreamThread};
 use crate::MediaError;
 
-/// How long a silent microphone is waited for (the first callback can take ~2 s).
-const SILENCE_TIMEOUT: Duration = Duration::from_secs(4);
 /// Most audio queued for the speaker before the oldest is dropped.
 const SPEAKER_QUEUE: usize = SAMPLE_RATE as usize / 2;
 
 /// Names of the capture devices; empty without devices (or without feature `audio-device`).
 pub fn list_microphones() -> Vec<String> {
-    backend::list(true)
+    labels(true)
 }
 
 /// Names of the playback devices.
 pub fn list_speakers() -> Vec<String> {
-    backend::list(false)
+    labels(false)
 }
 
-struct StreamThread {
-    stop: Arc<AtomicBool>,
-    failed: Arc<AtomicBool>,
-    thread: Option<JoinHandle<()>>,
-}
-
-impl StreamThread {
-    fn spawn(
-        name: &str,
-        run: impl FnOnce(Arc<AtomicBool>, Arc<AtomicBool>, mpsc::Sender<Result<(), MediaError>>)
-            + Send
-            + 'static,
-    ) -> Result<Self, MediaError> {
-        let (stop, failed) = (
-            Arc::new(AtomicBool::new(false)),
-            Arc::new(AtomicBool::new(false)),
-        );
-        let (ready_tx, ready_rx) = mpsc::channel();
-        let (s, f) = (Arc::clone(&stop), Arc::clone(&failed));
-        let thread = std::thread::Builder::new()
-            .name(name.into())
-            .spawn(move || run(s, f, ready_tx))
-            .map_err(|e| MediaError::DeviceFailed(e.to_string()))?;
-        let mut this = Self {
-            stop,
-            failed,
-            thread: Some(thread),
-        };
-        match ready_rx.recv_timeout(Duration::from_secs(5)) {
-            Ok(Ok(())) => Ok(this),
-            Ok(Err(e)) => {
-                this.shutdown();
-                Err(e)
-            }
-            Err(_) => {
-                this.shutdown();
-                Err(MediaError::DeviceFailed(
-                    "le pilote audio ne répond pas".into(),
-                ))
-            }
-        }
-    }
-
-    fn shutdown(&mut self) {
-        self.stop.store(true, Ordering::Relaxed);
-        if let Some(thread) = self.thread.take() {
-            let _ = thread.join();
-        }
-    }
-}
-
-impl Drop for StreamThread {
-    fn drop(&mut self) {
-        self.shutdown();
-    }
+fn labels(input: bool) -> Vec<String> {
+    capture::backend::list(input)
+        .into_iter()
+        .map(|d| d.label)
+        .collect()
 }
 
 /// A microphone (or any capture device, e.g. a PulseAudio monitor for the stethoscope).
 pub struct Microphone {
-    samples: Receiver<Vec<i16>>,
-    pending: Vec<i16>,
-    stream: StreamThread,
+    capture: Capture,
 }
 
 impl Microphone {
     /// Opens the named device (a substring of its name), or the default one.
     pub fn open(name: Option<&str>) -> Result<Self, MediaError> {
-        if !cfg!(feature = "audio-device") {
-            return Err(MediaError::FeatureDisabled("audio-device"));
-        }
-        let (tx, samples) = mpsc::sync_channel(50);
-        let name = name.map(str::to_owned);
-        let stream = StreamThread::spawn("relais-microphone", move |stop, failed, ready| {
-            backend::run_input(name, tx, stop, failed, ready)
-        })?;
+        let spec = CaptureSpec {
+            thread: "relais-microphone",
+            what: "microphone",
+            queue: 50,
+            buffer_frames: None,
+            pick: capture::pick_by_label,
+            mono_i16: downmix,
+            mono_f32: |data, channels| downmix(&quantize(data), channels),
+        };
         Ok(Self {
-            samples,
-            pending: Vec::new(),
-            stream,
+            capture: Capture::open(spec, name.map(str::to_owned))?,
         })
     }
 }
 
 impl AudioSource for Microphone {
     fn next_chunk(&mut self) -> Result<Vec<i16>, MediaError> {
-        while self.pending.len() < CHUNK_SAMPLES {
-            if self.stream.failed.load(Ordering::Relaxed) {
-                return Err(MediaError::DeviceFailed("microphone".into()));
-            }
-            match self.samples.recv_timeout(SILENCE_TIMEOUT) {
-                Ok(s) => self.pending.extend(s),
-                Err(RecvTimeoutError::Timeout) => {
-                    return Err(MediaError::DeviceFailed("microphone muet".into()))
-                }
-                Err(RecvTimeoutError::Disconnected) => return Err(MediaError::Stopped),
-            }
-        }
-        Ok(self.pending.drain(..CHUNK_SAMPLES).collect())
+        self.capture.next_chunk()
     }
 }
 
@@ -168,8 +99,14 @@ impl AudioSink for Speaker {
     }
 }
 
+/// `f32` samples as `i16` (clamped, truncated).
+fn quantize(data: &[f32]) -> Vec<i16> {
+    data.iter()
+        .map(|&s| (s.clamp(-1.0, 1.0) * 32767.0) as i16)
+        .collect()
+}
+
 /// Mixes interleaved frames of `channels` down to mono.
-#[cfg_attr(not(feature = "audio-device"), allow(dead_code))]
 fn downmix(data: &[i16], channels: usize) -> Vec<i16> {
     if channels <= 1 {
         return data.to_vec();
@@ -182,150 +119,27 @@ fn downmix(data: &[i16], channels: usize) -> Vec<i16> {
 #[cfg(feature = "audio-device")]
 mod backend {
     use super::*;
-    use cpal::traits::{DeviceTrait, HostTrait, StreamTrait};
-    use cpal::{BufferSize, SampleFormat, StreamConfig};
-
-    fn device_name(d: &cpal::Device) -> String {
-        d.description()
-            .map(|d| d.name().to_owned())
-            .unwrap_or_default()
-    }
-
-    pub(super) fn list(input: bool) -> Vec<String> {
-        let host = cpal::default_host();
-        let devices = if input {
-            host.input_devices().map(|d| d.collect::<Vec<_>>())
-        } else {
-            host.output_devices().map(|d| d.collect::<Vec<_>>())
-        };
-        devices
-            .unwrap_or_default()
-            .iter()
-            .map(device_name)
-            .collect()
-    }
-
-    fn find(input: bool, name: Option<&str>) -> Result<cpal::Device, MediaError> {
-        let host = cpal::default_host();
-        let found = match name {
-            None if input => host.default_input_device(),
-            None => host.default_output_device(),
-            Some(wanted) => {
-                let devices = if input {
-                    host.input_devices()
-                } else {
-                    host.output_devices()
-                };
-                devices
-                    .map_err(|e| MediaError::DeviceFailed(e.to_string()))?
-                    .find(|d| device_name(d).contains(wanted))
-            }
-        };
-        found.ok_or_else(|| {
-            MediaError::DeviceNotFound(match (input, name) {
-                (true, None) => "aucun microphone".to_owned(),
-                (false, None) => "aucun haut-parleur".to_owned(),
-                (_, Some(n)) => n.to_owned(),
-            })
-        })
-    }
-
-    fn config(channels: u16) -> StreamConfig {
-        StreamConfig {
-            channels,
-            sample_rate: SAMPLE_RATE,
-            buffer_size: BufferSize::Default,
-        }
-    }
-
-    /// Tells the opener whether the stream started, then keeps it running until `stop`.
-    fn serve(
-        built: Result<cpal::Stream, MediaError>,
-        ready: &mpsc::Sender<Result<(), MediaError>>,
-        stop: &AtomicBool,
-    ) {
-        let stream = match built {
-            Ok(stream) => stream,
-            Err(e) => {
-                let _ = ready.send(Err(e));
-                return;
-            }
-        };
-        let _ = ready.send(Ok(()));
-        while !stop.load(Ordering::Relaxed) {
-            std::thread::sleep(Duration::from_millis(20));
-        }
-        drop(stream);
-    }
-
-    pub(super) fn run_input(
-        name: Option<String>,
-        tx: mpsc::SyncSender<Vec<i16>>,
-        stop: Arc<AtomicBool>,
-        failed: Arc<AtomicBool>,
-        ready: mpsc::Sender<Result<(), MediaError>>,
-    ) {
-        let built = (|| {
-            let device = find(true, name.as_deref())?;
-            let default = device
-                .default_input_config()
-                .map_err(|e| MediaError::UnsupportedFormat(e.to_string()))?;
-            let channels = default.channels();
-            let cfg = config(channels);
-            let on_error = {
-                let failed = Arc::clone(&failed);
-                move |_e: cpal::Error| failed.store(true, Ordering::Relaxed)
-            };
-            let ch = usize::from(channels);
-            let stream = match default.sample_format() {
-                SampleFormat::I16 => device.build_input_stream::<i16, _, _>(
-                    cfg,
-                    move |data, _| {
-                        let _ = tx.try_send(downmix(data, ch));
-                    },
-                    on_error,
-                    None,
-                ),
-                _ => device.build_input_stream::<f32, _, _>(
-                    cfg,
-                    move |data, _| {
-                        let pcm: Vec<i16> = data
-                            .iter()
-                            .map(|&s| (s.clamp(-1.0, 1.0) * 32767.0) as i16)
-                            .collect();
-                        let _ = tx.try_send(downmix(&pcm, ch));
-                    },
-                    on_error,
-                    None,
-                ),
-            }
-            .map_err(|e| MediaError::UnsupportedFormat(e.to_string()))?;
-            stream
-                .play()
-                .map_err(|e| MediaError::DeviceFailed(e.to_string()))?;
-            Ok(stream)
-        })();
-        serve(built, &ready, &stop);
-    }
+    use crate::capture::backend::{config, find, on_error, serve, start};
+    use crate::capture::{pick_by_label, Ready};
+    use cpal::traits::DeviceTrait;
+    use cpal::{BufferSize, SampleFormat};
+    use std::sync::atomic::AtomicBool;
 
     pub(super) fn run_output(
         name: Option<String>,
         queue: Arc<Mutex<VecDeque<i16>>>,
         stop: Arc<AtomicBool>,
         failed: Arc<AtomicBool>,
-        ready: mpsc::Sender<Result<(), MediaError>>,
+        ready: Ready,
     ) {
         let built = (|| {
-            let device = find(false, name.as_deref())?;
+            let device = find(false, name.as_deref(), pick_by_label)?;
             let default = device
                 .default_output_config()
                 .map_err(|e| MediaError::UnsupportedFormat(e.to_string()))?;
             let channels = default.channels();
             let ch = usize::from(channels.max(1));
-            let on_error = {
-                let failed = Arc::clone(&failed);
-                move |_e: cpal::Error| failed.store(true, Ordering::Relaxed)
-            };
+            let on_error = on_error(&failed);
             let next = move |n: usize| -> Vec<i16> {
                 let mut q = match queue.lock() {
                     Ok(q) => q,
@@ -333,9 +147,10 @@ mod backend {
                 };
                 (0..n).map(|_| q.pop_front().unwrap_or(0)).collect()
             };
-            let stream = match default.sample_format() {
+            let cfg = config(channels, BufferSize::Default);
+            start(match default.sample_format() {
                 SampleFormat::I16 => device.build_output_stream::<i16, _, _>(
-                    config(channels),
+                    cfg,
                     move |out: &mut [i16], _| {
                         let mono = next(out.len() / ch);
                         for (frame, s) in out.chunks_mut(ch).zip(mono) {
@@ -346,7 +161,7 @@ mod backend {
                     None,
                 ),
                 _ => device.build_output_stream::<f32, _, _>(
-                    config(channels),
+                    cfg,
                     move |out: &mut [f32], _| {
                         let mono = next(out.len() / ch);
                         for (frame, s) in out.chunks_mut(ch).zip(mono) {
@@ -356,12 +171,7 @@ mod backend {
                     on_error,
                     None,
                 ),
-            }
-            .map_err(|e| MediaError::UnsupportedFormat(e.to_string()))?;
-            stream
-                .play()
-                .map_err(|e| MediaError::DeviceFailed(e.to_string()))?;
-            Ok(stream)
+            })
         })();
         serve(built, &ready, &stop);
     }
@@ -370,27 +180,15 @@ mod backend {
 #[cfg(not(feature = "audio-device"))]
 mod backend {
     use super::*;
-
-    pub(super) fn list(_input: bool) -> Vec<String> {
-        Vec::new()
-    }
-
-    pub(super) fn run_input(
-        _name: Option<String>,
-        _tx: mpsc::SyncSender<Vec<i16>>,
-        _stop: Arc<AtomicBool>,
-        _failed: Arc<AtomicBool>,
-        ready: mpsc::Sender<Result<(), MediaError>>,
-    ) {
-        let _ = ready.send(Err(MediaError::FeatureDisabled("audio-device")));
-    }
+    use crate::capture::Ready;
+    use std::sync::atomic::AtomicBool;
 
     pub(super) fn run_output(
         _name: Option<String>,
         _queue: Arc<Mutex<VecDeque<i16>>>,
         _stop: Arc<AtomicBool>,
         _failed: Arc<AtomicBool>,
-        ready: mpsc::Sender<Result<(), MediaError>>,
+        ready: Ready,
     ) {
         let _ = ready.send(Err(MediaError::FeatureDisabled("audio-device")));
     }

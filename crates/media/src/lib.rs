@@ -15,6 +15,7 @@
 pub mod audio;
 pub mod audio_device;
 pub mod camera;
+mod capture;
 pub mod convert;
 mod error;
 pub mod frame;

@@ -5,19 +5,11 @@
 //! (10 ms) so that the sound reaches the GP quickly. Nothing processes the samples here:
 //! no echo cancellation, noise suppression, gain control or high-pass filter — cpal
 //! delivers the device's samples as they are (mixed down to mono when needed).
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
-use std::sync::Arc;
-use std::thread::JoinHandle;
-use std::time::Duration;
-
-use crate::audio::{AudioSource, CHUNK_SAMPLES};
+use crate::audio::AudioSource;
+use crate::capture::{self, Capture, CaptureSpec};
 use crate::MediaError;
 
-/// How long a silent stethoscope is waited for (the first callback can take ~2 s).
-const SILENCE_TIMEOUT: Duration = Duration::from_secs(4);
 /// Frames asked of the device per callback (10 ms at 48 kHz).
-#[cfg_attr(not(feature = "audio-device"), allow(dead_code))]
 const BUFFER_FRAMES: u32 = 480;
 
 /// A capture device as the station lists it.
@@ -31,7 +23,7 @@ pub struct InputDevice {
 
 /// The capture devices of this machine (empty without feature `audio-device`).
 pub fn list_inputs() -> Vec<InputDevice> {
-    backend::list()
+    capture::backend::list(true)
 }
 
 /// Whether `wanted` names this device: its id exactly, or a part of its label.
@@ -39,86 +31,51 @@ pub fn matches(device: &InputDevice, wanted: &str) -> bool {
     device.id == wanted || (!wanted.is_empty() && device.label.contains(wanted))
 }
 
+/// An exact id first, then a part of a label (see [`matches`]).
+fn pick(devices: &[InputDevice], wanted: &str) -> Option<usize> {
+    let exact = devices.iter().position(|d| d.id == wanted);
+    exact.or_else(|| devices.iter().position(|d| matches(d, wanted)))
+}
+
 /// The stethoscope's capture stream; samples arrive on a channel from the stream's thread.
 pub struct StethoscopeInput {
-    samples: Receiver<Vec<i16>>,
-    pending: Vec<i16>,
-    stop: Arc<AtomicBool>,
-    failed: Arc<AtomicBool>,
-    thread: Option<JoinHandle<()>>,
+    capture: Capture,
 }
 
 impl StethoscopeInput {
     /// Opens the device `wanted` (see [`matches`]); waits until the stream runs.
     pub fn open(wanted: &str) -> Result<Self, MediaError> {
-        if !cfg!(feature = "audio-device") {
-            return Err(MediaError::FeatureDisabled("audio-device"));
-        }
-        let (tx, samples) = mpsc::sync_channel(100);
-        let (ready_tx, ready_rx) = mpsc::channel();
-        let stop = Arc::new(AtomicBool::new(false));
-        let failed = Arc::new(AtomicBool::new(false));
-        let (s, f, name) = (Arc::clone(&stop), Arc::clone(&failed), wanted.to_owned());
-        let thread = std::thread::Builder::new()
-            .name("relais-stethoscope-in".into())
-            .spawn(move || backend::run(name, tx, s, f, ready_tx))
-            .map_err(|e| MediaError::DeviceFailed(e.to_string()))?;
-        let mut this = Self {
-            samples,
-            pending: Vec::new(),
-            stop,
-            failed,
-            thread: Some(thread),
+        let spec = CaptureSpec {
+            thread: "relais-stethoscope-in",
+            what: "stéthoscope",
+            queue: 100,
+            buffer_frames: Some(BUFFER_FRAMES),
+            pick,
+            mono_i16: i16_to_mono,
+            mono_f32: to_mono,
         };
-        match ready_rx.recv_timeout(Duration::from_secs(5)) {
-            Ok(Ok(())) => Ok(this),
-            Ok(Err(e)) => {
-                this.shutdown();
-                Err(e)
-            }
-            Err(_) => {
-                this.shutdown();
-                Err(MediaError::DeviceFailed(
-                    "le pilote audio ne répond pas".into(),
-                ))
-            }
-        }
-    }
-
-    fn shutdown(&mut self) {
-        self.stop.store(true, Ordering::Relaxed);
-        if let Some(thread) = self.thread.take() {
-            let _ = thread.join();
-        }
-    }
-}
-
-impl Drop for StethoscopeInput {
-    fn drop(&mut self) {
-        self.shutdown();
+        Ok(Self {
+            capture: Capture::open(spec, Some(wanted.to_owned()))?,
+        })
     }
 }
 
 impl AudioSource for StethoscopeInput {
     fn next_chunk(&mut self) -> Result<Vec<i16>, MediaError> {
-        while self.pending.len() < CHUNK_SAMPLES {
-            if self.failed.load(Ordering::Relaxed) {
-                return Err(MediaError::DeviceFailed("stéthoscope".into()));
-            }
-            match self.samples.recv_timeout(SILENCE_TIMEOUT) {
-                Ok(s) => self.pending.extend(s),
-                Err(RecvTimeoutError::Timeout) => {
-                    return Err(MediaError::DeviceFailed("stéthoscope muet".into()))
-                }
-                Err(RecvTimeoutError::Disconnected) => return Err(MediaError::Stopped),
-            }
-        }
-        Ok(self.pending.drain(..CHUNK_SAMPLES).collect())
+        self.capture.next_chunk()
     }
 }
 
+/// Interleaved `i16` frames to mono: as they are from one channel, else mixed as [`to_mono`].
+fn i16_to_mono(data: &[i16], channels: usize) -> Vec<i16> {
+    if channels <= 1 {
+        return data.to_vec();
+    }
+    let f: Vec<f32> = data.iter().map(|&s| f32::from(s) / 32768.0).collect();
+    to_mono(&f, channels)
+}
+
 /// Mixes interleaved frames of `channels` down to mono.
-#[cfg_attr(not(feature = "audio-device"), allow(dead_code))]
 fn to_mono(data: &[f32], channels: usize) -> Vec<i16> {
     let q = |s: f32| (s.clamp(-1.0, 1.0) * 32767.0).round() as i16;
     if channels <= 1 {
@@ -127,138 +84,6 @@ fn to_mono(data: &[f32], channels: usize) -> Vec<i16> {
     data.chunks(channels)
         .map(|f| q(f.iter().sum::<f32>() / f.len() as f32))
         .collect()
-}
-
-#[cfg(feature = "audio-device")]
-mod backend {
-    use super::*;
-    use crate::audio::SAMPLE_RATE;
-    use cpal::traits::{DeviceTrait, HostTrait, StreamTrait};
-    use cpal::{BufferSize, SampleFormat, StreamConfig};
-
-    fn describe(d: &cpal::Device) -> InputDevice {
-        let label = d
-            .description()
-            .map(|d| d.name().to_owned())
-            .unwrap_or_default();
-        let id = d
-            .id()
-            .map(|id| id.id().to_owned())
-            .unwrap_or_else(|_| label.clone());
-        InputDevice { id, label }
-    }
-
-    pub(super) fn list() -> Vec<InputDevice> {
-        cpal::default_host()
-            .input_devices()
-            .map(|d| d.map(|d| describe(&d)).collect())
-            .unwrap_or_default()
-    }
-
-    fn find(wanted: &str) -> Result<cpal::Device, MediaError> {
-        let devices = cpal::default_host()
-            .input_devices()
-            .map_err(|e| MediaError::DeviceFailed(e.to_string()))?
-            .collect::<Vec<_>>();
-        // An exact id first, then a part of the label.
-        let exact = devices.iter().position(|d| describe(d).id == wanted);
-        let index = exact.or_else(|| devices.iter().position(|d| matches(&describe(d), wanted)));
-        index
-            .and_then(|i| devices.into_iter().nth(i))
-            .ok_or_else(|| MediaError::DeviceNotFound(wanted.to_owned()))
-    }
-
-    pub(super) fn run(
-        wanted: String,
-        tx: mpsc::SyncSender<Vec<i16>>,
-        stop: Arc<AtomicBool>,
-        failed: Arc<AtomicBool>,
-        ready: mpsc::Sender<Result<(), MediaError>>,
-    ) {
-        let built = (|| {
-            let device = find(&wanted)?;
-            let default = device
-                .default_input_config()
-                .map_err(|e| MediaError::UnsupportedFormat(e.to_string()))?;
-            let channels = default.channels();
-            let ch = usize::from(channels.max(1));
-            let on_error = {
-                let failed = Arc::clone(&failed);
-                move |_e: cpal::Error| failed.store(true, Ordering::Relaxed)
-            };
-            let build = |buffer_size| {
-                let cfg = StreamConfig {
-                    channels,
-                    sample_rate: SAMPLE_RATE,
-                    buffer_size,
-                };
-                let (tx, on_error) = (tx.clone(), on_error.clone());
-                match default.sample_format() {
-                    SampleFormat::I16 => device.build_input_stream::<i16, _, _>(
-                        cfg,
-                        move |data, _| {
-                            let f: Vec<f32> =
-                                data.iter().map(|&s| f32::from(s) / 32768.0).collect();
-                            let mono = if ch == 1 {
-                                data.to_vec()
-                            } else {
-                                to_mono(&f, ch)
-                            };
-                            let _ = tx.try_send(mono);
-                        },
-                        on_error,
-                        None,
-                    ),
-                    _ => device.build_input_stream::<f32, _, _>(
-                        cfg,
-                        move |data, _| {
-                            let _ = tx.try_send(to_mono(data, ch));
-                        },
-                        on_error,
-                        None,
-                    ),
-                }
-            };
-            let stream = build(BufferSize::Fixed(BUFFER_FRAMES))
-                .or_else(|_| build(BufferSize::Default))
-                .map_err(|e| MediaError::UnsupportedFormat(e.to_string()))?;
-            stream
-                .play()
-                .map_err(|e| MediaError::DeviceFailed(e.to_string()))?;
-            Ok(stream)
-        })();
-        let stream = match built {
-            Ok(stream) => stream,
-            Err(e) => {
-                let _ = ready.send(Err(e));
-                return;
-            }
-        };
-        let _ = ready.send(Ok(()));
-        while !stop.load(Ordering::Relaxed) {
-            std::thread::sleep(Duration::from_millis(20));
-        }
-        drop(stream);
-    }
-}
-
-#[cfg(not(feature = "audio-device"))]
-mod backend {
-    use super::*;
-
-    pub(super) fn list() -> Vec<InputDevice> {
-        Vec::new()
-    }
-
-    pub(super) fn run(
-        _wanted: String,
-        _tx: mpsc::SyncSender<Vec<i16>>,
-        _stop: Arc<AtomicBool>,
-        _failed: Arc<AtomicBool>,
-        ready: mpsc::Sender<Result<(), MediaError>>,
-    ) {
-        let _ = ready.send(Err(MediaError::FeatureDisabled("audio-device")));
-    }
 }
 
 #[cfg(test)]
