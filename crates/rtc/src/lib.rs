@@ -8,13 +8,15 @@
 //!
 //! Media: H.264 42e01f (VP8 when the GP's browser has no H.264: [`codecs`]) camera track
 //! and Opus voice track fed by `relais_media` sources on their own threads; remote video
-//! decoded to `VideoFrame`s, remote voice to an `AudioSink`.
+//! decoded to `VideoFrame`s, remote voice to an `AudioSink`. The microphone and the speaker
+//! can be replaced mid-call without renegotiation through [`audio_switch`].
 //! Recovery: ICE `disconnected` → grace period → ICE restart (offerer) or restart request
 //! (answerer), repeated with backoff; a re-sent `peerJoined` gets a fresh connection.
 #![forbid(unsafe_code)]
 
 pub mod adapt;
 pub mod assemble;
+pub mod audio_switch;
 pub mod codecs;
 mod engine;
 mod error;
@@ -30,6 +32,7 @@ mod session;
 pub mod stethoscope;
 mod tasks;
 
+pub use audio_switch::{MicrophoneSwitch, SpeakerSwitch, SwitchedMicrophone, SwitchedSpeaker};
 pub use error::RtcError;
 pub use events::{CallState, EndReason, IncidentKind, SessionEvent, Timing};
 pub use options::{Role, SessionOptions};
