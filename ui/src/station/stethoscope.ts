@@ -1,26 +1,40 @@
 /**
  * The stethoscope on the station's call screen: the nurse chooses the audio input of the
  * stethoscope, turns it on or off ("Stéthoscope", also when the GP asks for it), and places
- * it with the level meter (peak and RMS in dBFS, ten times a second, clipping shown). The
- * clips the GP records are listed with a play button. Commands: `stethoscope_inputs_list`,
+ * it with the level meter (peak and RMS in dBFS, ten times a second, clipping shown). While
+ * the GP records a clip, a banner with its running time says so; the clips are listed with
+ * a play button. The input chosen is remembered for the station (its record, not this
+ * webview) and reopened by the station when it is plugged back during the call; the nurse
+ * sees a notice either way. Commands: `stethoscope_inputs_list`,
  * `call_stethoscope_start`, `call_stethoscope_stop`, `call_stethoscope_status`,
  * `stethoscope_clip` (docs/COMMANDS.md); events `stethoscope-status`, `stethoscope-level`.
  */
 import { listen } from "@tauri-apps/api/event";
 import { call, type ApiError } from "../lib/api";
+import { formatClock } from "../lib/clip-timer";
 import { h, replace } from "../lib/dom";
 import { formatTime, t } from "../lib/i18n";
+import "../styles/stethoscope.css";
 
 export type StethoscopeLevel = { peakDbfs: number; rmsDbfs: number; clipped: boolean };
 export type ClipInfo = {
   clipId: string;
   state: "recording" | "stored" | "failed";
   seconds: number;
+  minSeconds?: number;
   attachmentId?: string;
   code?: string;
   at: string;
 };
-export type StethoscopeStatus = { on: boolean; device: string | null; requested: boolean; clips: ClipInfo[] };
+export type StethNotice = { code: string; message: string };
+export type StethoscopeStatus = {
+  on: boolean;
+  device: string | null;
+  requested: boolean;
+  lost?: boolean;
+  notice?: StethNotice;
+  clips: ClipInfo[];
+};
 export type InputDevice = { id: string; label: string };
 
 export const stethoscopeApi = {
@@ -43,7 +57,20 @@ export function placement(l: StethoscopeLevel): "quiet" | "good" | "loud" {
   return "good";
 }
 
-const SAVED_INPUT = "relais.stethoscope.input";
+/** The state the panel shows: off, on (sound sent), or on but its input lost. */
+export function panelState(s: StethoscopeStatus): "off" | "on" | "lost" {
+  if (!s.on) return "off";
+  return s.lost ? "lost" : "on";
+}
+
+/** The clip being recorded and its running time (station clock), or null. */
+export function recordingNow(s: StethoscopeStatus, nowMs: number): { clip: ClipInfo; elapsed: string; limit: string } | null {
+  const clip = s.clips.find((c) => c.state === "recording");
+  if (!clip) return null;
+  const started = Date.parse(clip.at);
+  const seconds = Math.min(clip.seconds, Math.max(0, (nowMs - (Number.isFinite(started) ? started : nowMs)) / 1000));
+  return { clip, elapsed: formatClock(seconds), limit: formatClock(clip.seconds) };
+}
 
 export interface StethoscopePanel {
   el: HTMLElement;
@@ -66,6 +93,15 @@ export function stethoscopePanel(): StethoscopePanel {
   const levelText = h("p", { class: "nurse-steth-level", testid: "steth-level" }, t("steth.levelNone"));
   const advice = h("p", { class: "nurse-steth-advice", testid: "steth-advice", "aria-live": "polite" });
   const error = h("p", { class: "field-error", testid: "steth-error", role: "alert", hidden: true });
+  const notice = h("p", { class: "nurse-steth-notice", testid: "steth-notice", role: "alert", hidden: true });
+  const recTime = h("span", { class: "nurse-steth-rec-time", testid: "steth-recording-time" });
+  const recording = h(
+    "div",
+    { class: "nurse-steth-recording", testid: "steth-recording", role: "status", hidden: true },
+    h("span", { class: "nurse-steth-rec-dot", "aria-hidden": "true" }),
+    h("span", { class: "nurse-steth-rec-text" }, h("strong", null, t("steth.recordingBanner")), h("span", null, t("steth.recordingHint"))),
+    recTime,
+  );
   const clips = h("ul", { class: "nurse-steth-clips", testid: "steth-clips" });
   const player = h("audio", { class: "nurse-steth-player", controls: true, hidden: true, testid: "steth-player" });
   const el = h(
@@ -73,6 +109,8 @@ export function stethoscopePanel(): StethoscopePanel {
     { class: "card call-panel nurse-steth", testid: "steth-panel", "aria-labelledby": "steth-title" },
     h("h2", { class: "section-title", id: "steth-title" }, t("steth.title")),
     requested,
+    recording,
+    notice,
     h("label", { for: "steth-input", class: "field-label" }, t("steth.input")),
     select,
     h("div", { class: "actions" }, toggle),
@@ -92,15 +130,35 @@ export function stethoscopePanel(): StethoscopePanel {
     error.hidden = false;
   }
 
+  let ticker: ReturnType<typeof setInterval> | null = null;
+  function renderRecording() {
+    const r = recordingNow(status, Date.now());
+    recording.hidden = r === null;
+    el.dataset.recording = r ? "true" : "false";
+    recTime.textContent = r ? `${r.elapsed} / ${r.limit}` : "";
+    if (r && !ticker) ticker = setInterval(renderRecording, 250);
+    if (!r && ticker) {
+      clearInterval(ticker);
+      ticker = null;
+    }
+  }
+
   function render() {
+    const state = panelState(status);
     toggle.setAttribute("aria-pressed", String(status.on));
     toggle.textContent = status.on ? t("steth.stop") : t("steth.toggle");
     toggle.disabled = busyNow || (!status.on && select.value === "");
     select.disabled = status.on || busyNow;
-    stateText.dataset.state = status.on ? "on" : "off";
-    stateText.textContent = status.on ? t("steth.on", { device: status.device ?? "" }) : t("steth.off");
+    el.dataset.state = state;
+    stateText.dataset.state = state;
+    stateText.textContent =
+      state === "on" ? t("steth.on", { device: status.device ?? "" }) : state === "lost" ? t("steth.lost") : t("steth.off");
     requested.hidden = !status.requested || status.on;
-    if (!status.on) {
+    notice.hidden = !status.notice;
+    notice.textContent = status.notice?.message ?? "";
+    notice.dataset.code = status.notice?.code ?? "";
+    renderRecording();
+    if (state !== "on") {
       bar.style.width = "0%";
       levelText.textContent = t("steth.levelNone");
       advice.textContent = "";
@@ -148,10 +206,7 @@ export function stethoscopePanel(): StethoscopePanel {
     render();
     try {
       if (status.on) status = await stethoscopeApi.stop();
-      else {
-        localStorage.setItem(SAVED_INPUT, select.value);
-        status = await stethoscopeApi.start(select.value);
-      }
+      else status = await stethoscopeApi.start(select.value);
     } catch (e) {
       showError(e);
     } finally {
@@ -175,13 +230,14 @@ export function stethoscopePanel(): StethoscopePanel {
   void (async () => {
     try {
       const inputs = await stethoscopeApi.inputs();
-      const saved = localStorage.getItem(SAVED_INPUT);
+      status = await stethoscopeApi.status();
+      // The input remembered for this station (its record), or the one in use.
+      const saved = status.device;
       replace(
         select,
         h("option", { value: "" }, inputs.length ? t("steth.choose") : t("steth.noInput")),
         inputs.map((d) => h("option", { value: d.id, selected: d.id === saved }, d.label === d.id ? d.label : `${d.label} (${d.id})`)),
       );
-      status = await stethoscopeApi.status();
     } catch (e) {
       showError(e);
     }
@@ -193,6 +249,7 @@ export function stethoscopePanel(): StethoscopePanel {
     el,
     dispose() {
       disposed = true;
+      if (ticker) clearInterval(ticker);
       unlisten.forEach((u) => u());
       if (player.src) URL.revokeObjectURL(player.src);
     },
