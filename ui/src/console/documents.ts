@@ -1,23 +1,26 @@
 /**
  * The GP's documents during and after the call: tabs "Appel", "Ordonnance", "Compte
- * rendu" in the call screen's side column (the video stays in view; the column widens
+ * rendu", "Arrêt de travail" in the call screen's side column (the video stays in view; the column widens
  * while a document is open). Each document is a draft until signed; once signed it is
  * shown read-only with its version and short hash, and "Corriger (nouvelle version)"
- * opens a draft from it that supersedes it. A signed document is also sent to the station
+ * opens a draft from it that supersedes it; the earlier versions are listed under it. A signed document is also sent to the station
  * on the data channel when the call is up (the station can always fetch it from the hub).
  *
  * Types mirror `relais_protocol::documents` (docs/HUB_PROTOCOL.md).
  */
 import "../styles/console-documents.css";
 import { h, replace } from "../lib/dom";
-import { formatDateTime, formatDecimal, t } from "../lib/i18n";
+import { formatDateTime, formatDecimal, has, t, tn, type MessageKey } from "../lib/i18n";
 import { errorMessage, type Hub } from "./hub";
 import { PrescriptionEditor, prescriptionDraftFrom, CHILD_UNDER_YEARS, emptyPrescription, type PrescriptionDraft } from "./prescription-editor";
 import type { DataMessage, ReadingMessage, WaitingConsultation } from "./protocol";
 import { ReportEditor, emptyReport, incidentText, reportDraftFrom, GP_ACT, ASSISTANCE_ACTS, euros, type ReportDraft } from "./report-editor";
 import { openSignDialog, shortHash } from "./sign-dialog";
+import { SickNoteEditor, addDays as addDaysIso, emptySickNote, longDate, sickNoteDraftFrom, type SickNoteDraft } from "./sick-note-editor";
 
-export type DocumentKind = "prescription" | "report";
+export type DocumentKind = "prescription" | "report" | "sickNote";
+/** The document kinds, in the order of their tabs. */
+export const DOCUMENT_KINDS: readonly DocumentKind[] = ["prescription", "report", "sickNote"];
 
 export interface SignedDocument {
   id: string;
@@ -67,6 +70,8 @@ interface Slot {
   panel: HTMLElement;
   tab: HTMLButtonElement;
   signed: SignedDocument | null;
+  /** Every signed version, oldest first. */
+  versions: SignedDocument[];
   /** Correcting `signed`: the editor shows instead of the signed view. */
   correcting: boolean;
   sentNote: string;
@@ -81,6 +86,7 @@ export class DocumentsWorkspace {
   private rxDraft: PrescriptionDraft = emptyPrescription();
   private reportDraft: ReportDraft;
   private reportEditor: ReportEditor | null = null;
+  private sickNoteDraft: SickNoteDraft = emptySickNote();
   private readonly readings: ReadingMessage[] = [];
   private incidentsLoaded = false;
   private readonly child: boolean;
@@ -101,14 +107,18 @@ export class DocumentsWorkspace {
       tab: tab(kind, label),
       panel: h("div", { class: "doc-tabpanel", id: `doc-panel-${kind}`, role: "tabpanel", "aria-labelledby": `doc-tab-${kind}`, testid: `tabpanel-${kind}`, hidden: true }),
       signed: null,
+      versions: [],
       correcting: false,
       sentNote: "",
     });
-    this.slots = { prescription: slot("prescription", t("console.docs.tab.prescription")), report: slot("report", t("console.docs.tab.report")) };
-    this.tabs = h("div", { class: "doc-tabs", role: "tablist", "aria-label": t("console.docs.tabs") }, callTab, this.slots.prescription.tab, this.slots.report.tab);
+    this.slots = {
+      prescription: slot("prescription", t("console.docs.tab.prescription")),
+      report: slot("report", t("console.docs.tab.report")),
+      sickNote: slot("sickNote", t("console.docs.tab.sickNote")),
+    };
+    this.tabs = h("div", { class: "doc-tabs", role: "tablist", "aria-label": t("console.docs.tabs") }, callTab, ...DOCUMENT_KINDS.map((k) => this.slots[k].tab));
     this.tabs.addEventListener("keydown", (ev) => this.onTabKey(ev));
-    this.render("prescription");
-    this.render("report");
+    for (const kind of DOCUMENT_KINDS) this.render(kind);
     this.markTabs();
   }
 
@@ -116,7 +126,7 @@ export class DocumentsWorkspace {
   mount(side: HTMLElement, layout: HTMLElement): void {
     this.layout = layout;
     replace(this.callPanel, ...Array.from(side.childNodes));
-    replace(side, this.tabs, this.callPanel, this.slots.prescription.panel, this.slots.report.panel);
+    replace(side, this.tabs, this.callPanel, ...DOCUMENT_KINDS.map((k) => this.slots[k].panel));
     void this.load();
   }
 
@@ -154,7 +164,7 @@ export class DocumentsWorkspace {
   }
 
   private onTabKey(ev: KeyboardEvent): void {
-    const order: Tab[] = ["call", "prescription", "report"];
+    const order: Tab[] = ["call", ...DOCUMENT_KINDS];
     const i = order.indexOf(this.active);
     let next: Tab | null = null;
     const key = ev.key.toLowerCase();
@@ -171,10 +181,11 @@ export class DocumentsWorkspace {
   private async load(): Promise<void> {
     try {
       const docs = await listDocuments(this.o.hub, this.o.consultation.id);
-      for (const kind of ["prescription", "report"] as const) {
+      for (const kind of DOCUMENT_KINDS) {
         const latest = latestOf(docs, kind);
         if (latest) {
           this.slots[kind].signed = latest;
+          this.slots[kind].versions = docs.filter((d) => d.kind === kind).sort((a, b) => a.version - b.version);
           this.render(kind);
         }
       }
@@ -201,24 +212,29 @@ export class DocumentsWorkspace {
   /** Draws a slot: the editor (draft or correction) or the signed document. */
   private render(kind: DocumentKind): void {
     const s = this.slots[kind];
-    const title = h("h2", { class: "section-title doc-title", tabindex: "-1" }, kind === "prescription" ? t("console.docs.rx.title") : t("console.docs.report.title"));
+    const titles: Record<DocumentKind, string> = { prescription: t("console.docs.rx.title"), report: t("console.docs.report.title"), sickNote: t("console.docs.sn.title") };
+    const title = h("h2", { class: "section-title doc-title", tabindex: "-1" }, titles[kind]);
     const note = h("p", { class: "doc-note", testid: "doc-note", role: "status" }, s.sentNote);
     if (s.signed && !s.correcting) {
       const correct = h("button", { type: "button", class: "btn btn-secondary", testid: "doc-correct" }, t("console.docs.correct"));
       correct.addEventListener("click", () => {
         s.correcting = true;
         if (kind === "prescription") this.rxDraft = prescriptionDraftFrom(s.signed?.content ?? {});
-        else this.reportDraft = reportDraftFrom(s.signed?.content ?? {});
+        else if (kind === "report") this.reportDraft = reportDraftFrom(s.signed?.content ?? {});
+        else this.sickNoteDraft = sickNoteDraftFrom(s.signed?.content ?? {});
         this.render(kind);
         s.panel.querySelector<HTMLElement>("input, textarea")?.focus();
       });
-      replace(s.panel, h("div", { class: "card doc-card" }, title, signedMeta(s.signed), note, kind === "prescription" ? prescriptionView(s.signed) : reportView(s.signed), h("div", { class: "actions" }, correct)));
+      const view = kind === "prescription" ? prescriptionView(s.signed) : kind === "report" ? reportView(s.signed) : sickNoteView(s.signed);
+      replace(s.panel, h("div", { class: "card doc-card" }, title, signedMeta(s.signed), note, view, versionsList(s.versions, s.signed), h("div", { class: "actions" }, correct)));
       return;
     }
     const sign = h("button", { type: "button", class: "btn btn-primary btn-xl", testid: "doc-sign" }, t(s.correcting ? "console.docs.signCorrection" : "console.docs.sign"));
-    let editor: PrescriptionEditor | ReportEditor;
+    let editor: PrescriptionEditor | ReportEditor | SickNoteEditor;
     if (kind === "prescription") {
       editor = new PrescriptionEditor({ child: this.child, draft: this.rxDraft, onChange: (d) => (this.rxDraft = d) });
+    } else if (kind === "sickNote") {
+      editor = new SickNoteEditor({ draft: this.sickNoteDraft, onChange: (d) => (this.sickNoteDraft = d) });
     } else {
       editor = this.reportEditor = new ReportEditor({ draft: this.reportDraft, onChange: (d) => (this.reportDraft = d), onRefreshIncidents: () => void this.loadIncidents() });
     }
@@ -229,7 +245,7 @@ export class DocumentsWorkspace {
     });
     sign.addEventListener("click", () => {
       if (!editor.check()) return;
-      const content = editor instanceof PrescriptionEditor ? editor.content() : editor.content(this.prescriptionIds());
+      const content = editor instanceof ReportEditor ? editor.content(this.prescriptionIds()) : editor.content();
       openSignDialog(document.body, {
         hub: this.o.hub,
         consultationId: this.o.consultation.id,
@@ -253,10 +269,12 @@ export class DocumentsWorkspace {
   private signed(kind: DocumentKind, doc: SignedDocument): void {
     const s = this.slots[kind];
     s.signed = doc;
+    s.versions = [...s.versions.filter((v) => v.id !== doc.id), doc];
     s.correcting = false;
     s.sentNote = this.o.send({ type: "document", document: doc }) ? t("console.docs.sentToStation") : t("console.docs.stationWillFetch");
     if (kind === "prescription") this.rxDraft = prescriptionDraftFrom(doc.content);
-    else this.reportDraft = reportDraftFrom(doc.content);
+    else if (kind === "report") this.reportDraft = reportDraftFrom(doc.content);
+    else this.sickNoteDraft = sickNoteDraftFrom(doc.content);
     this.render(kind);
     this.markTabs();
   }
@@ -326,5 +344,45 @@ function reportView(doc: SignedDocument): HTMLElement {
     row(t("console.docs.report.actsTitle"), acts.map(fee).join(", ")),
     row(t("console.docs.report.incidents"), incidents.map((i) => str(i.description)).join(" ; ")),
     row(t("console.docs.report.copyTitle"), copy ? str(copy.name) : ""),
+  );
+}
+
+/** The earlier signed versions of a document (nothing when there is only one). */
+function versionsList(versions: SignedDocument[], current: SignedDocument): HTMLElement | null {
+  const earlier = versions.filter((v) => v.id !== current.id);
+  if (earlier.length === 0) return null;
+  return h(
+    "details",
+    { class: "doc-versions", testid: "doc-versions" },
+    h("summary", null, t("console.docs.versions")),
+    h(
+      "ol",
+      null,
+      ...[...earlier, current]
+        .sort((a, b) => a.version - b.version)
+        .map((v) => h("li", { testid: "doc-version", "data-version": String(v.version) }, t("console.docs.versionLine", { version: v.version, date: formatDateTime(v.signedAt), hash: shortHash(v.sha256) }))),
+    ),
+  );
+}
+
+function sickNoteView(doc: SignedDocument): HTMLElement {
+  const c = doc.content;
+  const row = (label: string, value: string, testid?: string) => (value ? h("div", { class: "doc-view-row" }, h("dt", null, label), h("dd", testid ? { testid } : null, value)) : null);
+  const start = str(c.startDate);
+  const days = typeof c.days === "number" ? c.days : 0;
+  const iso = /^\d{4}-\d{2}-\d{2}$/;
+  const end = iso.test(start) && days > 0 ? addDaysIso(start, days - 1) : "";
+  const kind = str(c.kind);
+  const exits = str(c.exits);
+  const label = (prefix: string, v: string) => (has(`${prefix}.${v}`) ? t(`${prefix}.${v}` as MessageKey) : v);
+  return h(
+    "dl",
+    { class: "doc-view", testid: "sn-view" },
+    row(t("console.docs.sn.view.kind"), label("console.docs.sn.kind", kind)),
+    row(t("console.docs.sn.view.period"), end ? t("console.docs.sn.period", { start: longDate(start), end: longDate(end), count: tn("sickNote.days", days) }) : "", "sn-view-period"),
+    row(t("console.docs.sn.view.treating"), c.byTreatingGp === true ? t("console.docs.sn.view.treatingYes") : t("console.docs.sn.view.treatingNo")),
+    row(t("console.docs.sn.view.reason"), str(c.reason)),
+    row(t("console.docs.sn.view.exits"), [label("console.docs.sn.exits", exits), str(c.exitsJustification)].filter(Boolean).join(" — ")),
+    row(t("console.docs.sn.view.notes"), str(c.notes)),
   );
 }

@@ -41,7 +41,7 @@ export interface SignDialogOptions {
 
 /** Opens the dialog over `host`; returns its root (removed on close). */
 export function openSignDialog(host: HTMLElement, o: SignDialogOptions): HTMLElement {
-  const titleKey = o.kind === "prescription" ? "console.docs.sign.titlePrescription" : "console.docs.sign.titleReport";
+  const titleKey = ({ prescription: "console.docs.sign.titlePrescription", report: "console.docs.sign.titleReport", sickNote: "console.docs.sign.titleSickNote" } as const)[o.kind];
   const code = h("input", {
     type: "text",
     id: "sign-totp",
@@ -128,7 +128,8 @@ export function openSignDialog(host: HTMLElement, o: SignDialogOptions): HTMLEle
         box.removeAttribute("aria-busy");
         status.className = "sign-status sign-status--ok";
         status.dataset.version = String(doc.version);
-        status.textContent = t(o.kind === "prescription" ? "console.docs.sign.donePrescription" : "console.docs.sign.doneReport", { version: doc.version, hash: shortHash(doc.sha256) });
+        const doneKey = ({ prescription: "console.docs.sign.donePrescription", report: "console.docs.sign.doneReport", sickNote: "console.docs.sign.doneSickNote" } as const)[o.kind];
+        status.textContent = t(doneKey, { version: doc.version, hash: shortHash(doc.sha256) });
         code.closest(".field")?.setAttribute("hidden", "");
         cancel.hidden = true;
         submit.disabled = false;

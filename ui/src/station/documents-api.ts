@@ -4,7 +4,7 @@
  */
 import { call } from "../lib/api";
 
-export type DocumentKind = "prescription" | "report";
+export type DocumentKind = "prescription" | "report" | "sickNote";
 export type PrintState = "pending" | "printing" | "done" | "failed" | "cancelled";
 export type PrintJob = {
   id: string;

@@ -1,6 +1,6 @@
 /**
  * The GP's signed documents at the station: the documents screen (a readable view of the
- * prescription and the report, version and short hash, "Imprimer" with its visible state),
+ * prescription, the report and the sick note, version and short hash, "Imprimer" with its visible state),
  * the notice on the call screen when a document arrives ("Ordonnance reçue"), and the
  * notice of prints still pending on the home screen.
  *
@@ -11,7 +11,7 @@
 import "../styles/documents.css";
 import { codeMessage, type ApiError, type CallStatus } from "../lib/api";
 import { h, replace } from "../lib/dom";
-import { formatDate, formatDateTime, t, tn } from "../lib/i18n";
+import { formatDate, formatDateTime, has, t, tn, type MessageKey } from "../lib/i18n";
 import { documentsApi, type DocumentKind, type PrintJob, type SignedDocument } from "./documents-api";
 import { exportControl } from "./export";
 import { busy, errorPanel, isGlobalError, screenRoot, title, type Ctx, type Screen, type Tone } from "./ui";
@@ -28,12 +28,12 @@ const num = (o: Obj, k: string): number | null => (typeof o[k] === "number" ? (o
 const arr = (o: Obj, k: string): unknown[] => (Array.isArray(o[k]) ? (o[k] as unknown[]) : []);
 
 export function kindLabel(kind: DocumentKind): string {
-  return kind === "prescription" ? t("documents.kind.prescription") : t("documents.kind.report");
+  return kind === "prescription" ? t("documents.kind.prescription") : kind === "sickNote" ? t("documents.kind.sickNote") : t("documents.kind.report");
 }
 
-/** "Ordonnance reçue" / "Compte rendu reçu". */
+/** "Ordonnance reçue" / "Compte rendu reçu" / "Arrêt de travail reçu". */
 export function receivedLabel(kind: DocumentKind): string {
-  return kind === "prescription" ? t("documents.received.prescription") : t("documents.received.report");
+  return kind === "prescription" ? t("documents.received.prescription") : kind === "sickNote" ? t("documents.received.sickNote") : t("documents.received.report");
 }
 
 function row(label: string, value: string | null | undefined, testid?: string) {
@@ -140,6 +140,49 @@ export function reportView(content: unknown): HTMLElement {
       : null,
     str(copy, "name") ? section(t("documents.report.copyTo"), str(copy, "name"), "doc-copy-to") : null,
   );
+}
+
+/** `YYYY-MM-DD` plus `n` calendar days. */
+function plusDays(iso: string, n: number): string {
+  const [y, m, d] = iso.split("-").map(Number);
+  const at = new Date(Date.UTC(y, m - 1, d + n));
+  return at.toISOString().slice(0, 10);
+}
+
+/** "du 26/11/2026 au 28/11/2026 inclus (3 jours)", or "" when the dates are not readable. */
+export function sickNotePeriod(startDate: string, days: number | null): string {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(startDate) || days === null || days < 1) return "";
+  return t("documents.sn.periodText", { start: formatDate(startDate), end: formatDate(plusDays(startDate, days - 1)), count: tn("sickNote.days", days) });
+}
+
+/** A readable view of a sick note's content (the medical reason marked as the caisse's). */
+export function sickNoteView(content: unknown): HTMLElement {
+  const s = obj(content);
+  const choice = (prefix: string, v: string) => (has(`${prefix}.${v}`) ? t(`${prefix}.${v}` as MessageKey) : v);
+  return h(
+    "div",
+    { class: "doc-view doc-view--sick-note", testid: "doc-view" },
+    partyBlock(obj(s.prescriber), "doc-prescriber"),
+    h(
+      "dl",
+      { class: "summary" },
+      row(t("documents.patient"), patientLine(obj(s.patient)), "doc-patient"),
+      row(t("documents.issuedAt"), str(s, "issuedAt") ? formatDateTime(str(s, "issuedAt")) : ""),
+      row(t("documents.sn.number"), str(s, "id"), "doc-number"),
+      row(t("documents.sn.kind"), choice("console.docs.sn.kind", str(s, "kind")), "doc-sn-kind"),
+      row(t("documents.sn.period"), sickNotePeriod(str(s, "startDate"), num(s, "days")), "doc-sn-period"),
+      row(t("documents.sn.exits"), choice("console.docs.sn.exits", str(s, "exits")), "doc-sn-exits"),
+      row(t("documents.sn.justification"), str(s, "exitsJustification")),
+    ),
+    h("p", { class: "doc-notes", testid: "doc-sn-treating" }, s.byTreatingGp === true ? t("documents.sn.treating") : t("documents.sn.notTreating")),
+    str(s, "reason") ? h("section", { class: "doc-section", testid: "doc-sn-reason" }, h("h3", null, t("documents.sn.reason")), h("p", null, str(s, "reason"))) : null,
+    str(s, "notes") ? h("section", { class: "doc-section", testid: "doc-notes" }, h("h3", null, t("documents.sn.notes")), h("p", null, str(s, "notes"))) : null,
+  );
+}
+
+/** The readable view of a document of any kind. */
+export function documentView(doc: SignedDocument): HTMLElement {
+  return doc.kind === "prescription" ? prescriptionView(doc.content) : doc.kind === "sickNote" ? sickNoteView(doc.content) : reportView(doc.content);
 }
 
 // ---- Printing ---------------------------------------------------------------------------
@@ -280,7 +323,7 @@ function documentCard(doc: SignedDocument, controls: { dispose(): void }[]): HTM
       { class: "card doc-card doc-card--superseded", testid: `document-${doc.kind}-superseded` },
       h("summary", null, t("documents.superseded", { kind: kindLabel(doc.kind), n: doc.version })),
       head,
-      doc.kind === "prescription" ? prescriptionView(doc.content) : reportView(doc.content),
+      documentView(doc),
     );
   }
   const control = printControl(doc);
@@ -289,7 +332,7 @@ function documentCard(doc: SignedDocument, controls: { dispose(): void }[]): HTM
     "section",
     { class: "card doc-card", testid: `document-${doc.kind}`, "data-document-id": doc.id },
     head,
-    doc.kind === "prescription" ? prescriptionView(doc.content) : reportView(doc.content),
+    documentView(doc),
     control.el,
   );
 }
@@ -321,8 +364,9 @@ export function documentsScreen(ctx: Ctx, route: DocumentsRoute): Screen {
       replace(list, h("p", { class: "notice", testid: "documents-empty" }, t("documents.empty")));
       return;
     }
-    // Current versions first (prescription before report), replaced versions after.
-    const order = (d: SignedDocument) => (d.superseded ? 2 : 0) + (d.kind === "prescription" ? 0 : 1);
+    // Current versions first (prescription, sick note, report), replaced versions after.
+    const rank: Record<DocumentKind, number> = { prescription: 0, sickNote: 1, report: 2 };
+    const order = (d: SignedDocument) => (d.superseded ? 3 : 0) + (rank[d.kind] ?? 2);
     const sorted = [...docs].sort((a, b) => order(a) - order(b) || b.version - a.version);
     replace(list, sorted.map((d) => documentCard(d, controls)));
   }
