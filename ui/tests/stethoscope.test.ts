@@ -10,7 +10,13 @@ vi.mock("@tauri-apps/api/event", () => ({
 }));
 import { invoke } from "@tauri-apps/api/core";
 import { panelState, recordingNow, stethoscopePanel, type StethoscopeStatus } from "../src/station/stethoscope";
-import { byTestId, flush } from "./helpers";
+import { byTestId as maybeByTestId, flush } from "./helpers";
+
+function byTestId<T extends HTMLElement = HTMLElement>(id: string): T {
+  const el = maybeByTestId<T>(id);
+  if (!el) throw new Error(`no ${id}`);
+  return el;
+}
 
 const invokeMock = vi.mocked(invoke);
 
@@ -58,8 +64,11 @@ describe("station stethoscope", () => {
     push(status({ on: true, device: "steth.monitor", clips: [{ clipId: "c", state: "recording", seconds: 30, at: new Date().toISOString() }] }));
     expect(byTestId("steth-recording").hidden).toBe(false);
     expect(byTestId("steth-recording").textContent).toContain("Enregistrement en cours");
-    expect(byTestId("steth-recording-time").textContent).toBe("0:00 / 0:30");
     expect(panel.el.dataset.recording).toBe("true");
+    // The state names the input as the list does; the toggle turns it off.
+    expect(byTestId("steth-state").textContent).toBe("Transmis au médecin : Stéthoscope");
+    expect(byTestId("steth-toggle").textContent).toBe("Couper le stéthoscope");
+    expect(byTestId("steth-recording-time").textContent).toMatch(/^0:0\d \/ 0:30$/);
 
     push(status({ on: true, lost: true, device: "steth.monitor", notice: { code: "STETHOSCOPE_LOST", message: "Le stéthoscope ne transmet plus de son." } }));
     expect(byTestId("steth-recording").hidden).toBe(true);

@@ -452,7 +452,8 @@ export class StethoscopePanel {
     replace(
       this.clipList,
       this.clips.map((c, i) => {
-        const label = t("console.steth.clip", { n: i + 1, time: formatTime(c.at.toISOString()), seconds: Math.round(c.seconds) });
+        const time = formatTime(c.at.toISOString());
+        const label = c.state === "recording" ? t("console.steth.clipNow", { n: i + 1, time }) : t("console.steth.clip", { n: i + 1, time, seconds: Math.round(c.seconds) });
         let body: HTMLElement;
         if (c.state === "failed") body = h("span", { class: "field-error" }, t("console.steth.clipFailed", { code: c.code ?? "?" }));
         else if (c.state === "recording") body = h("span", { class: "muted" }, t("console.steth.recording"));

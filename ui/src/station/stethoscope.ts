@@ -80,6 +80,8 @@ export interface StethoscopePanel {
 export function stethoscopePanel(): StethoscopePanel {
   let status: StethoscopeStatus = { on: false, device: null, requested: false, clips: [] };
   let busyNow = false;
+  /** Names of the inputs by id (the state names the input as the list does). */
+  const labels = new Map<string, string>();
   const select = h("select", { id: "steth-input", class: "input", testid: "steth-input" });
   const toggle = h("button", { type: "button", class: "btn btn-lg", testid: "steth-toggle", "aria-pressed": "false" }, t("steth.toggle"));
   const stateText = h("p", { class: "nurse-steth-state", testid: "steth-state", role: "status", "data-state": "off" });
@@ -99,11 +101,13 @@ export function stethoscopePanel(): StethoscopePanel {
     "div",
     { class: "nurse-steth-recording", testid: "steth-recording", role: "status", hidden: true },
     h("span", { class: "nurse-steth-rec-dot", "aria-hidden": "true" }),
-    h("span", { class: "nurse-steth-rec-text" }, h("strong", null, t("steth.recordingBanner")), h("span", null, t("steth.recordingHint"))),
+    h("strong", { class: "nurse-steth-rec-title" }, t("steth.recordingBanner")),
     recTime,
+    h("span", { class: "nurse-steth-rec-hint" }, t("steth.recordingHint")),
   );
   const clips = h("ul", { class: "nurse-steth-clips", testid: "steth-clips" });
-  const player = h("audio", { class: "nurse-steth-player", controls: true, hidden: true, testid: "steth-player" });
+  const player = h("audio", { class: "nurse-steth-player", controls: true, hidden: true, testid: "steth-player", "aria-label": t("steth.player") });
+  const playNote = h("p", { class: "muted", testid: "steth-play-note", hidden: true }, t("steth.playReady"));
   const el = h(
     "section",
     { class: "card call-panel nurse-steth", testid: "steth-panel", "aria-labelledby": "steth-title" },
@@ -122,6 +126,7 @@ export function stethoscopePanel(): StethoscopePanel {
     h("h3", { class: "nurse-steth-clips-title" }, t("steth.clips")),
     clips,
     player,
+    playNote,
   );
 
   function showError(e: unknown) {
@@ -147,12 +152,14 @@ export function stethoscopePanel(): StethoscopePanel {
     const state = panelState(status);
     toggle.setAttribute("aria-pressed", String(status.on));
     toggle.textContent = status.on ? t("steth.stop") : t("steth.toggle");
+    toggle.classList.toggle("btn-primary", !status.on);
+    toggle.classList.toggle("btn-secondary", status.on);
     toggle.disabled = busyNow || (!status.on && select.value === "");
     select.disabled = status.on || busyNow;
     el.dataset.state = state;
     stateText.dataset.state = state;
-    stateText.textContent =
-      state === "on" ? t("steth.on", { device: status.device ?? "" }) : state === "lost" ? t("steth.lost") : t("steth.off");
+    const device = status.device ? (labels.get(status.device) ?? status.device) : "";
+    stateText.textContent = state === "on" ? t("steth.on", { device }) : state === "lost" ? t("steth.lost") : t("steth.off");
     requested.hidden = !status.requested || status.on;
     notice.hidden = !status.notice;
     notice.textContent = status.notice?.message ?? "";
@@ -168,7 +175,10 @@ export function stethoscopePanel(): StethoscopePanel {
       status.clips.length === 0
         ? h("li", { class: "muted" }, t("steth.clipsEmpty"))
         : status.clips.map((c, i) => {
-            const label = t("steth.clip", { n: i + 1, time: formatTime(c.at), seconds: Math.round(c.seconds) });
+            const label =
+              c.state === "recording"
+                ? t("steth.clipNow", { n: i + 1, time: formatTime(c.at) })
+                : t("steth.clip", { n: i + 1, time: formatTime(c.at), seconds: Math.round(c.seconds) });
             const play =
               c.state === "stored" && c.attachmentId
                 ? h("button", { type: "button", class: "btn", testid: "steth-clip-play", onclick: () => void playClip(c.attachmentId!) }, t("steth.play"))
@@ -184,20 +194,27 @@ export function stethoscopePanel(): StethoscopePanel {
       if (player.src) URL.revokeObjectURL(player.src);
       player.src = URL.createObjectURL(new Blob([bytes], { type: "audio/wav" }));
       player.hidden = false;
-      await player.play();
     } catch (e) {
       showError(e);
+      return;
     }
+    // Without a gesture the webview may refuse to start it: its ▶ button is there.
+    playNote.hidden = true;
+    await player.play().catch(() => {
+      playNote.hidden = false;
+      player.focus();
+    });
   }
 
   function showLevel(l: StethoscopeLevel) {
     if (!status.on) return;
     bar.style.width = `${meterPercent(l.rmsDbfs)}%`;
-    meter.setAttribute("aria-valuenow", l.rmsDbfs.toFixed(0));
+    meter.setAttribute("aria-valuenow", Math.max(-60, Math.min(0, l.rmsDbfs)).toFixed(0));
     const p = placement(l);
     meter.dataset.placement = p;
     levelText.textContent = t("steth.level", { peak: l.peakDbfs.toFixed(0), rms: l.rmsDbfs.toFixed(0) });
     advice.textContent = p === "loud" ? t("steth.tooLoud") : p === "quiet" ? t("steth.tooQuiet") : t("steth.good");
+    advice.dataset.placement = p;
   }
 
   toggle.addEventListener("click", async () => {
@@ -230,6 +247,7 @@ export function stethoscopePanel(): StethoscopePanel {
   void (async () => {
     try {
       const inputs = await stethoscopeApi.inputs();
+      for (const d of inputs) labels.set(d.id, d.label);
       status = await stethoscopeApi.status();
       // The input remembered for this station (its record), or the one in use.
       const saved = status.device;
