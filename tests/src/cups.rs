@@ -113,6 +113,57 @@ pub fn wait_for_output(spool_job: &str, limit: Duration) -> Result<PathBuf> {
     .into())
 }
 
+/// The document as handed to CUPS for job `spool_job`, as the scheduler keeps it
+/// (`/var/spool/cups/d<n>-001`, kept a day by default: `PreserveJobFiles`). cups-pdf's own
+/// output is rewritten by Ghostscript through PostScript, which loses the text's encoding;
+/// the text of what was printed is read here.
+pub fn spooled_document(spool_job: &str) -> Result<PathBuf> {
+    let n = job_number(spool_job).ok_or_else(|| format!("not a CUPS job id: {spool_job}"))?;
+    let path = PathBuf::from(format!("/var/spool/cups/d{n:05}-001"));
+    std::fs::metadata(&path).map_err(|e| {
+        format!(
+            "the CUPS spool file {} cannot be read ({e}): the test runs as root with PreserveJobFiles on",
+            path.display()
+        )
+    })?;
+    Ok(path)
+}
+
+/// Number of pages of a PDF (`pdfinfo`).
+pub fn pdf_pages(pdf: &Path) -> Result<u32> {
+    let out = Command::new("pdfinfo")
+        .arg(pdf)
+        .env("LC_ALL", "C")
+        .output()?;
+    if !out.status.success() {
+        return Err(format!("pdfinfo could not read {}", pdf.display()).into());
+    }
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
+    text.lines()
+        .find_map(|l| l.strip_prefix("Pages:").map(|v| v.trim().parse::<u32>()))
+        .ok_or("pdfinfo gave no page count")?
+        .map_err(|e| e.into())
+}
+
+/// The text of page `page` (1-based) of a PDF (`pdftotext -layout`).
+pub fn pdf_page_text(pdf: &Path, page: u32) -> Result<String> {
+    let p = page.to_string();
+    let out = Command::new("pdftotext")
+        .args(["-f", &p, "-l", &p, "-layout", "-enc", "UTF-8"])
+        .arg(pdf)
+        .arg("-")
+        .output()?;
+    if !out.status.success() {
+        return Err(format!(
+            "pdftotext could not read {}: {}",
+            pdf.display(),
+            String::from_utf8_lossy(&out.stderr)
+        )
+        .into());
+    }
+    Ok(String::from_utf8_lossy(&out.stdout).into_owned())
+}
+
 /// What `pdftoppm` made of the first page of a PDF.
 #[derive(Debug, Clone)]
 pub struct PageImage {
@@ -129,10 +180,16 @@ pub struct PageImage {
 /// Renders page 1 of `pdf` with `pdftoppm` (50 dpi, greyscale) and measures its ink; with
 /// `png_to`, also saves it as a PNG (150 dpi) to look at.
 pub fn render_first_page(pdf: &Path, png_to: Option<&Path>) -> Result<PageImage> {
+    render_page(pdf, 1, png_to)
+}
+
+/// Like [`render_first_page`], for page `page` (1-based).
+pub fn render_page(pdf: &Path, page: u32, png_to: Option<&Path>) -> Result<PageImage> {
+    let p = page.to_string();
     let tmp = tempfile::tempdir()?;
     let base = tmp.path().join("page");
     let out = Command::new("pdftoppm")
-        .args(["-f", "1", "-l", "1", "-r", "50", "-gray", "-singlefile"])
+        .args(["-f", &p, "-l", &p, "-r", "50", "-gray", "-singlefile"])
         .arg(pdf)
         .arg(&base)
         .output()?;
@@ -152,7 +209,7 @@ pub fn render_first_page(pdf: &Path, png_to: Option<&Path>) -> Result<PageImage>
         Some(target) => {
             let stem = target.with_extension("");
             let ok = Command::new("pdftoppm")
-                .args(["-f", "1", "-l", "1", "-r", "150", "-png", "-singlefile"])
+                .args(["-f", &p, "-l", &p, "-r", "150", "-png", "-singlefile"])
                 .arg(pdf)
                 .arg(&stem)
                 .status()?

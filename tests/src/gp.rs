@@ -244,6 +244,33 @@ pub struct RxLine<'a> {
     pub non_substitutable: bool,
 }
 
+/// A sick note as the GP fills the console's "Arrêt de travail" editor (the first day is
+/// left as the editor proposes it: today).
+#[derive(Debug, Clone)]
+pub struct SickNoteInput<'a> {
+    /// Number of days off work.
+    pub days: u32,
+    /// Ticks "Je suis le médecin traitant de ce patient".
+    pub treating_gp: bool,
+    /// Medical reason (motif médical).
+    pub reason: &'a str,
+    /// `notAllowed`, `allowed` or `allowedAnyTime`.
+    pub exits: &'a str,
+    /// Justification of exits at any time (with `allowedAnyTime`).
+    pub exits_justification: &'a str,
+    /// Notes.
+    pub notes: &'a str,
+}
+
+/// A field the console marks invalid: its JSON path and the message shown under it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldError {
+    /// JSON path of the field (`days`).
+    pub field: String,
+    /// The French message shown.
+    pub message: String,
+}
+
 /// A document signed through the console, as the console shows it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ConsoleSigned {
@@ -298,7 +325,7 @@ impl GpBrowser {
     }
 
     /// In the call screen, opens the "Ordonnance" (`prescription`), "Compte rendu"
-    /// (`report`) or "Appel" (`call`) tab.
+    /// (`report`), "Arrêt de travail" (`sickNote`) or "Appel" (`call`) tab.
     pub async fn open_documents_tab(&self, tab: &str) -> Result {
         self.click(&format!("tab-{tab}")).await?;
         self.find(&format!("tabpanel-{tab}")).await?;
@@ -355,6 +382,15 @@ impl GpBrowser {
         Ok(())
     }
 
+    /// Clicks "Signer…" of the open tab (each document tab has its own).
+    pub(crate) async fn click_doc_sign(&self) -> Result {
+        self.find_css("[role=tabpanel]:not([hidden]) [data-testid=doc-sign]")
+            .await?
+            .click()
+            .await?;
+        Ok(())
+    }
+
     /// Signs the document open in the current tab: "Signer…", a fresh TOTP code of
     /// `totp_secret` (the next step's, waiting for a new step if the hub says it was used),
     /// the result read back from the console. `screenshot` names a picture of the dialog.
@@ -363,7 +399,7 @@ impl GpBrowser {
         totp_secret: &str,
         screenshot: Option<&str>,
     ) -> Result<ConsoleSigned> {
-        self.click("doc-sign").await?;
+        self.click_doc_sign().await?;
         for attempt in 0..3 {
             // The code of the next 30 s step: valid now (±1 step) and not the sign-in's.
             let code = relais_hub::totp::code_at(
@@ -442,6 +478,71 @@ impl GpBrowser {
         self.open_documents_tab("prescription").await?;
         self.write_prescription(lines, notes, weight_kg).await?;
         self.sign_open_document(totp_secret, None).await
+    }
+
+    /// Writes a sick note in the open "Arrêt de travail" editor.
+    pub async fn write_sick_note(&self, n: &SickNoteInput<'_>) -> Result {
+        self.find("sn-editor").await?;
+        self.fill("sn-days", &n.days.to_string()).await?;
+        self.tick_field("declaredTreatingGp", n.treating_gp).await?;
+        self.fill("sn-reason", n.reason).await?;
+        self.click(&format!("sn-exits-{}", n.exits)).await?;
+        if n.exits == "allowedAnyTime" {
+            self.fill("sn-justification", n.exits_justification).await?;
+        }
+        self.fill("sn-notes", n.notes).await?;
+        Ok(())
+    }
+
+    /// Tries to sign the document of the open tab with a fresh code and expects the hub to
+    /// refuse its content: the dialog closes and the fields marked invalid are returned.
+    pub async fn sign_open_document_refused(&self, totp_secret: &str) -> Result<Vec<FieldError>> {
+        self.click_doc_sign().await?;
+        let code = relais_hub::totp::code_at(
+            totp_secret,
+            chrono::Utc::now() + chrono::Duration::seconds(30),
+        )?;
+        self.fill("sign-totp", &code).await?;
+        self.click("sign-submit").await?;
+        let deadline = tokio::time::Instant::now() + WAIT;
+        loop {
+            let state = self
+                .eval(
+                    "const s = document.querySelector('[data-testid=sign-status]');
+                     const e = document.querySelector('[data-testid=sign-error]');
+                     const panel = document.querySelector('[role=tabpanel]:not([hidden])');
+                     const invalid = panel ? Array.from(panel.querySelectorAll('[aria-invalid=true]')) : [];
+                     const seen = new Set();
+                     return { open: !!document.querySelector('[data-testid=sign-dialog]'),
+                              version: s && s.dataset.version || null,
+                              error: e && !e.hidden ? e.textContent : null,
+                              status: s ? s.textContent : '',
+                              fields: invalid.filter(el => !seen.has(el.dataset.field) && seen.add(el.dataset.field))
+                                .map(el => ({ field: el.dataset.field || '',
+                                  message: (el.closest('.field, fieldset')?.querySelector('[data-testid=field-error]')?.textContent) || '' })) };",
+                )
+                .await?;
+            if state["version"].is_string() {
+                return Err("console: the document was signed, a refusal was expected".into());
+            }
+            if let Some(e) = state["error"].as_str() {
+                return Err(format!("console: the code was refused, not the document: {e}").into());
+            }
+            if !state["open"].as_bool().unwrap_or(true) {
+                let fields = state["fields"].as_array().cloned().unwrap_or_default();
+                return Ok(fields
+                    .iter()
+                    .map(|f| FieldError {
+                        field: f["field"].as_str().unwrap_or_default().to_string(),
+                        message: f["message"].as_str().unwrap_or_default().to_string(),
+                    })
+                    .collect());
+            }
+            if tokio::time::Instant::now() > deadline {
+                return Err(format!("console: no answer to signing: {}", state["status"]).into());
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
     }
 
     /// In the call screen: opens "Compte rendu", writes it, signs it.

@@ -218,11 +218,10 @@ export class SickNoteEditor {
     });
     const startField = boundField("startDate", t("console.docs.sn.startDate"), start, { hint: t("console.docs.sn.startDateHint") });
 
-    const days = textInput("sn-days", d.days, { inputmode: "numeric", class: "input input-short", maxlength: "4" });
+    const days = textInput("sn-days", d.days, { inputmode: "numeric", class: "input input-short", maxlength: "4", "aria-controls": "sn-period" });
     days.addEventListener("input", () => this.set({ days: days.value }));
     const daysField = boundField("days", t("console.docs.sn.days"), days, { hint: t("console.docs.sn.daysHint") });
-    this.period = h("p", { class: "sn-period", testid: "sn-period", "aria-live": "polite" });
-    daysField.wrap.append(this.period);
+    this.period = h("p", { class: "sn-period", id: "sn-period", testid: "sn-period", "aria-live": "polite" });
 
     const treating = checkBox("sn-treating", d.declaredTreatingGp);
     treating.addEventListener("change", () => this.set({ declaredTreatingGp: treating.checked }));
@@ -261,7 +260,7 @@ export class SickNoteEditor {
       { class: "doc-editor sn-editor", testid: "sn-editor" },
       this.general,
       kind.wrap,
-      h("div", { class: "sn-dates" }, startField.wrap, daysField.wrap),
+      h("div", { class: "sn-dates" }, startField.wrap, daysField.wrap, this.period),
       treatingField.wrap,
       reasonField.wrap,
       exits.wrap,
