@@ -1,6 +1,7 @@
 /**
  * Dev mock of the documents and printing commands, for looking at the screens in the
- * browser: `?mock&screen=documents` (a signed prescription v2 replacing v1, and a report),
+ * browser: `?mock&screen=documents` (a signed prescription v2 replacing v1, a sick note
+ * and a report),
  * `printer=stopped` (the print fails, then "Réessayer" prints), `pending=1` (a failed print
  * offered on the home screen), `?mock&screen=printers`.
  */
@@ -19,6 +20,21 @@ const prescription = {
     { drug: "Paracétamol 1 g", dosage: "1 comprimé toutes les 6 heures si fièvre", duration: "5 jours", renewals: 0, ald: false, nonSubstitutable: false },
   ],
   notes: "Revoir le médecin traitant si la fièvre persiste au-delà de 72 heures.",
+};
+
+const sickNote = {
+  id: "4b7e2d10-3c5a-4e8f-9a21-7d6c5b4a3f20",
+  issuedAt: "2026-11-26T10:45:00+01:00",
+  prescriber: prescription.prescriber,
+  patient: prescription.patient,
+  kind: "initial",
+  startDate: "2026-11-26",
+  days: 3,
+  byTreatingGp: false,
+  reason: "Syndrome grippal fébrile avec courbatures",
+  exits: "allowed",
+  exitsJustification: null,
+  notes: "",
 };
 
 export function mockDocuments(params: URLSearchParams): { handle(cmd: string, a: Args): { value: unknown } | null } {
@@ -52,6 +68,7 @@ export function mockDocuments(params: URLSearchParams): { handle(cmd: string, a:
   const docs = (): SignedDocument[] => [
     { id: "d1", consultationId: "c-doc", kind: "prescription", version: 1, supersedes: null, superseded: true, content: { ...prescription, lines: prescription.lines.slice(1) }, sha256: "a0".repeat(32), shortHash: "a0a0a0a0a0a0", signedAt: "2026-11-26T10:41:00+01:00", signedBy: { name: "Dr Claire Martin", rpps: "10100345676" }, receivedAt: "2026-11-26T10:41:01+01:00", receivedVia: "dataChannel", prints: [] },
     { id: "d2", consultationId: "c-doc", kind: "prescription", version: 2, supersedes: "d1", superseded: false, content: prescription, sha256: sha, shortHash: sha.slice(0, 12), signedAt: "2026-11-26T10:44:00+01:00", signedBy: { name: "Dr Claire Martin", rpps: "10100345676" }, receivedAt: "2026-11-26T10:44:01+01:00", receivedVia: "dataChannel", prints: jobs.filter((j) => j.documentId === "d2") },
+    { id: "s1", consultationId: "c-doc", kind: "sickNote", version: 1, supersedes: null, superseded: false, content: sickNote, sha256: "c2".repeat(32), shortHash: "c2c2c2c2c2c2", signedAt: "2026-11-26T10:45:00+01:00", signedBy: { name: "Dr Claire Martin", rpps: "10100345676" }, receivedAt: "2026-11-26T10:45:01+01:00", receivedVia: "dataChannel", prints: [] },
     { id: "r1", consultationId: "c-doc", kind: "report", version: 1, supersedes: null, superseded: false, content: { gp: { name: "Dr Claire Martin", qualification: "Médecin généraliste" }, patient: prescription.patient, reason: "Toux grasse et fièvre depuis trois jours", findings: "Température 38,6 °C, saturation 96 %, crépitants à la base droite.", diagnosis: "Pneumopathie communautaire probable", orientation: "Traitement ambulatoire, radiographie si pas d’amélioration à 72 h", acts: [{ code: "TCG" }, { code: "TLS" }] }, sha256: "b1".repeat(32), shortHash: "b1b1b1b1b1b1", signedAt: "2026-11-26T10:46:00+01:00", signedBy: { name: "Dr Claire Martin", rpps: "10100345676" }, receivedAt: "2026-11-26T10:46:01+01:00", receivedVia: "hub", prints: [] },
   ];
   const printers = (): Printers => ({
