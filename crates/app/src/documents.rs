@@ -227,7 +227,7 @@ pub fn render_pdf(doc: &DocumentRow) -> Result<Vec<u8>, ApiError> {
                 .map_err(|e| not_printable(e.code()))?;
             relais_print::report::render_signed(&r, &signature).map_err(|e| not_printable(e.code()))
         }
-        None => Err(not_printable("KIND")),
+        Some(DocumentKind::SickNote) | None => Err(not_printable("KIND")),
     }
 }
 

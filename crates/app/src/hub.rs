@@ -132,6 +132,7 @@ impl Station {
                     given_names: patient.given_names,
                     sex: patient.sex,
                     birth_date: patient.birth_date,
+                    treating_doctor: patient.treating_doctor,
                 },
                 intake,
             })

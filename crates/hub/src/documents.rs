@@ -1,4 +1,4 @@
-//! Signing documents: what the hub vouches for in a prescription or a report, the
+//! Signing documents: what the hub vouches for in a prescription, a report or a sick note, the
 //! validation by `relais_core`, the content hash, and the call incidents it knows.
 //!
 //! The GP's console sends the content it wrote; the hub overwrites the fields it is the
@@ -7,8 +7,11 @@
 //! typed form re-serialised: what is hashed and stored is exactly the core's JSON shape.
 
 use chrono::{DateTime, FixedOffset, Local, NaiveDate, Utc};
-use relais_core::prescription::{DocumentError, Patient, Prescriber, Prescription};
+use relais_core::prescription::{
+    DocumentError, DocumentErrorKind, Patient, Prescriber, Prescription,
+};
 use relais_core::report::Report;
+use relais_core::sick_note::{self, SickNote};
 use relais_protocol::api::PractitionerProfile;
 use relais_protocol::documents::{CallIncident, DocumentKind};
 use serde_json::{Map, Value};
@@ -122,6 +125,42 @@ pub fn prepare(
                 .map_err(PrepareError::Invalid)?;
             r.validate(authority.today).map_err(PrepareError::Invalid)?;
             json(&r)
+        }
+        DocumentKind::SickNote => {
+            map.insert("issuedAt".into(), json(&local(authority.now)));
+            let declared = map
+                .remove("declaredTreatingGp")
+                .unwrap_or(Value::Bool(false));
+            let Value::Bool(declared) = declared else {
+                return Err(PrepareError::Invalid(DocumentError::new(
+                    "declaredTreatingGp",
+                    DocumentErrorKind::Malformed {
+                        detail: "expected a boolean".into(),
+                    },
+                )));
+            };
+            let recorded = authority
+                .consultation
+                .patient
+                .treating_doctor
+                .as_ref()
+                .and_then(|d| d.rpps.as_deref());
+            let decided = sick_note::treating_gp(&gp.rpps, recorded, declared)
+                .map_err(PrepareError::Invalid)?;
+            map.insert("byTreatingGp".into(), Value::Bool(decided.by_treating_gp));
+            map.insert("treatingGpSource".into(), json(&decided.source));
+            map.insert("prescriber".into(), json(&gp));
+            map.insert(
+                "patient".into(),
+                json(&Patient {
+                    weight_kg: None,
+                    ..patient
+                }),
+            );
+            let n = SickNote::from_json(&Value::Object(map).to_string())
+                .map_err(PrepareError::Invalid)?;
+            n.validate(authority.today).map_err(PrepareError::Invalid)?;
+            json(&n)
         }
     };
     Ok(text)

@@ -169,6 +169,10 @@ pub struct PatientSummary {
     pub sex: Sex,
     /// Birth date.
     pub birth_date: NaiveDate,
+    /// The patient's médecin traitant as recorded at the station (its RPPS, when known,
+    /// decides whether the GP is the médecin traitant on a sick note).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub treating_doctor: Option<relais_core::identity::TreatingDoctor>,
 }
 
 /// `POST /api/station/consultations`: the station asks for a GP.

@@ -33,14 +33,17 @@ pub enum DocumentKind {
     Prescription,
     /// The consultation report (compte rendu): `content` is a `relais_core::report::Report`.
     Report,
+    /// The sick note (arrêt de travail): `content` is a `relais_core::sick_note::SickNote`.
+    SickNote,
 }
 
 impl DocumentKind {
-    /// Stable code, as in JSON: `prescription`, `report`.
+    /// Stable code, as in JSON: `prescription`, `report`, `sickNote`.
     pub fn code(self) -> &'static str {
         match self {
             Self::Prescription => "prescription",
             Self::Report => "report",
+            Self::SickNote => "sickNote",
         }
     }
 
@@ -49,6 +52,7 @@ impl DocumentKind {
         match code {
             "prescription" => Some(Self::Prescription),
             "report" => Some(Self::Report),
+            "sickNote" => Some(Self::SickNote),
             _ => None,
         }
     }

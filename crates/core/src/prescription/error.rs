@@ -70,6 +70,9 @@ pub enum DocumentErrorKind {
     /// The patient's consent to the teleconsultation is not recorded.
     #[error("Le consentement du patient à la téléconsultation doit être recueilli.")]
     ConsentRequired,
+    /// A rule of the sick note (length, start date, médecin traitant, reason).
+    #[error(transparent)]
+    SickNote(#[from] crate::sick_note::SickNoteError),
 }
 
 impl DocumentErrorKind {
@@ -97,6 +100,7 @@ impl DocumentErrorKind {
             Self::HashFormat => "HASH_FORMAT",
             Self::VersionFormat => "VERSION_FORMAT",
             Self::ConsentRequired => "CONSENT_REQUIRED",
+            Self::SickNote(e) => e.code(),
         }
     }
 }
@@ -215,6 +219,12 @@ pub fn field_label(path: &str) -> String {
             "version" => "version",
             "sha256" => "empreinte SHA-256",
             "supersedes" => "version remplacée",
+            "kind" => "type d'arrêt",
+            "startDate" => "premier jour d'arrêt",
+            "days" => "durée de l'arrêt",
+            "byTreatingGp" | "declaredTreatingGp" => "médecin traitant",
+            "exits" => "sorties",
+            "exitsJustification" => "justification des sorties libres",
             other => other,
         };
         match index {
