@@ -8,8 +8,9 @@ use rusqlite::{params, OptionalExtension};
 
 use crate::audit::{append, Actor, AuditEvent};
 use crate::consultations::not_found;
-use crate::db::{parse_json, parse_ts, read_err, ts, Store};
+use crate::db::{read_err, ts, Store};
 use crate::error::{is_foreign_key_violation, Result, StoreError};
+use crate::rows::{json_col, list, ts_col};
 
 /// Kinds of attachment the record accepts.
 pub const ATTACHMENT_KINDS: &[&str] = &["still", "stethoscopeClip"];
@@ -77,9 +78,9 @@ fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<AttachmentRow> {
         kind: r.get(2)?,
         mime: r.get(3)?,
         label: r.get(4)?,
-        meta: parse_json(&r.get::<_, String>(5)?)?,
+        meta: json_col(r, 5)?,
         size: r.get::<_, i64>(6)?.max(0) as u64,
-        created_at: parse_ts(&r.get::<_, String>(7)?)?,
+        created_at: ts_col(r, 7)?,
         created_by: r.get(8)?,
     })
 }
@@ -174,14 +175,15 @@ impl Store {
 
     /// The attachments of a consultation, oldest first, without their bytes.
     pub fn attachments(&self, consultation_id: &str) -> Result<Vec<AttachmentRow>> {
-        let mut stmt = self.conn.prepare(&format!(
-            "SELECT {COLUMNS} FROM attachments WHERE consultation_id = ?1 ORDER BY created_at, rowid"
-        ))?;
-        let rows = stmt
-            .query_map([consultation_id], row)?
-            .collect::<rusqlite::Result<Vec<_>>>()
-            .map_err(read_err)?;
-        Ok(rows)
+        list(
+            &self.conn,
+            &format!(
+                "SELECT {COLUMNS} FROM attachments WHERE consultation_id = ?1 \
+                 ORDER BY created_at, rowid"
+            ),
+            [consultation_id],
+            row,
+        )
     }
 
     /// The bytes of an attachment. Audited `attachment.read`: a read of the record.

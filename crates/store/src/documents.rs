@@ -14,8 +14,9 @@ use rusqlite::{params, OptionalExtension, Row};
 
 use crate::audit::{append, Actor, AuditEvent};
 use crate::consultations::not_found;
-use crate::db::{parse_json, parse_ts, read_err, ts, Store};
+use crate::db::{read_err, ts, Store};
 use crate::error::{is_foreign_key_violation, Result, StoreError};
+use crate::rows::{json_col, list, opt_ts_col, ts_col, ListAudit};
 
 /// Document kinds the store accepts.
 pub const DOCUMENT_KINDS: &[&str] = &["prescription", "report"];
@@ -132,22 +133,18 @@ fn doc_from_row(r: &Row<'_>) -> rusqlite::Result<DocumentRow> {
         kind: r.get(2)?,
         version: r.get(3)?,
         supersedes: r.get(4)?,
-        content: parse_json(&r.get::<_, String>(5)?)?,
+        content: json_col(r, 5)?,
         sha256: r.get(6)?,
-        signed_at: parse_ts(&r.get::<_, String>(7)?)?,
+        signed_at: ts_col(r, 7)?,
         signed_by: r.get(8)?,
         signed_by_rpps: r.get(9)?,
-        received_at: parse_ts(&r.get::<_, String>(10)?)?,
+        received_at: ts_col(r, 10)?,
         received_via: r.get(11)?,
     })
 }
 
 const JOB_COLUMNS: &str = "id, document_id, printer, spool_job, state, code, message, attempts, \
                            created_at, updated_at, submitted_at, finished_at";
-
-fn opt_ts(v: Option<String>) -> rusqlite::Result<Option<DateTime<Utc>>> {
-    v.as_deref().map(parse_ts).transpose()
-}
 
 fn job_from_row(r: &Row<'_>) -> rusqlite::Result<PrintJobRow> {
     Ok(PrintJobRow {
@@ -159,11 +156,20 @@ fn job_from_row(r: &Row<'_>) -> rusqlite::Result<PrintJobRow> {
         code: r.get(5)?,
         message: r.get(6)?,
         attempts: r.get(7)?,
-        created_at: parse_ts(&r.get::<_, String>(8)?)?,
-        updated_at: parse_ts(&r.get::<_, String>(9)?)?,
-        submitted_at: opt_ts(r.get(10)?)?,
-        finished_at: opt_ts(r.get(11)?)?,
+        created_at: ts_col(r, 8)?,
+        updated_at: ts_col(r, 9)?,
+        submitted_at: opt_ts_col(r, 10)?,
+        finished_at: opt_ts_col(r, 11)?,
     })
+}
+
+/// The print job `id`.
+fn job(conn: &rusqlite::Connection, id: &str) -> rusqlite::Result<PrintJobRow> {
+    conn.query_row(
+        &format!("SELECT {JOB_COLUMNS} FROM print_jobs WHERE id = ?1"),
+        [id],
+        job_from_row,
+    )
 }
 
 fn document_not_found(id: &str) -> StoreError {
@@ -340,32 +346,21 @@ impl Store {
         at: DateTime<Utc>,
         consultation_id: &str,
     ) -> Result<Vec<DocumentRow>> {
-        let tx = self.write_tx()?;
-        let rows = {
-            let mut stmt = tx.prepare(&format!(
-                "SELECT {DOC_COLUMNS} FROM documents WHERE consultation_id = ?1 \
-                 ORDER BY kind, version, received_at"
-            ))?;
-            let rows = stmt
-                .query_map([consultation_id], doc_from_row)?
-                .collect::<rusqlite::Result<Vec<_>>>()
-                .map_err(read_err)?;
-            rows
-        };
-        let detail = format!("count={}", rows.len());
-        append(
-            &tx,
+        self.audited_list(
             actor,
             at,
-            &AuditEvent {
+            ListAudit {
                 action: "document.list",
                 record_type: "consultation",
                 record_id: Some(consultation_id),
-                detail: &detail,
             },
-        )?;
-        tx.commit()?;
-        Ok(rows)
+            &format!(
+                "SELECT {DOC_COLUMNS} FROM documents WHERE consultation_id = ?1 \
+                 ORDER BY kind, version, received_at"
+            ),
+            [consultation_id],
+            doc_from_row,
+        )
     }
 
     /// The station's consultation id of a hub consultation id, if this station requested it.
@@ -419,13 +414,7 @@ impl Store {
                 detail: &detail,
             },
         )?;
-        let row = tx
-            .query_row(
-                &format!("SELECT {JOB_COLUMNS} FROM print_jobs WHERE id = ?1"),
-                [&id],
-                job_from_row,
-            )
-            .map_err(read_err)?;
+        let row = job(&tx, &id).map_err(read_err)?;
         tx.commit()?;
         Ok(row)
     }
@@ -507,25 +496,14 @@ impl Store {
                 detail: &detail,
             },
         )?;
-        let row = tx
-            .query_row(
-                &format!("SELECT {JOB_COLUMNS} FROM print_jobs WHERE id = ?1"),
-                [id],
-                job_from_row,
-            )
-            .map_err(read_err)?;
+        let row = job(&tx, id).map_err(read_err)?;
         tx.commit()?;
         Ok(row)
     }
 
     /// A print job; [`StoreError::NotFound`] if absent.
     pub fn print_job(&self, id: &str) -> Result<PrintJobRow> {
-        self.conn
-            .query_row(
-                &format!("SELECT {JOB_COLUMNS} FROM print_jobs WHERE id = ?1"),
-                [id],
-                job_from_row,
-            )
+        job(&self.conn, id)
             .optional()
             .map_err(read_err)?
             .ok_or_else(|| print_job_not_found(id))
@@ -533,27 +511,28 @@ impl Store {
 
     /// The print jobs of a document, oldest first.
     pub fn print_jobs_for_document(&self, document_id: &str) -> Result<Vec<PrintJobRow>> {
-        let mut stmt = self.conn.prepare(&format!(
-            "SELECT {JOB_COLUMNS} FROM print_jobs WHERE document_id = ?1 ORDER BY created_at, id"
-        ))?;
-        let rows = stmt
-            .query_map([document_id], job_from_row)?
-            .collect::<rusqlite::Result<Vec<_>>>()
-            .map_err(read_err)?;
-        Ok(rows)
+        list(
+            &self.conn,
+            &format!(
+                "SELECT {JOB_COLUMNS} FROM print_jobs WHERE document_id = ?1 \
+                 ORDER BY created_at, id"
+            ),
+            [document_id],
+            job_from_row,
+        )
     }
 
     /// Print jobs not finished well: `pending`, `printing` or `failed`, oldest first.
     pub fn open_print_jobs(&self) -> Result<Vec<PrintJobRow>> {
-        let mut stmt = self.conn.prepare(&format!(
-            "SELECT {JOB_COLUMNS} FROM print_jobs WHERE state IN ('pending', 'printing', 'failed') \
-             ORDER BY created_at, id"
-        ))?;
-        let rows = stmt
-            .query_map([], job_from_row)?
-            .collect::<rusqlite::Result<Vec<_>>>()
-            .map_err(read_err)?;
-        Ok(rows)
+        list(
+            &self.conn,
+            &format!(
+                "SELECT {JOB_COLUMNS} FROM print_jobs \
+                 WHERE state IN ('pending', 'printing', 'failed') ORDER BY created_at, id"
+            ),
+            [],
+            job_from_row,
+        )
     }
 }
 

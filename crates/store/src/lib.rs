@@ -41,6 +41,7 @@ pub mod hub;
 pub mod key;
 pub mod patients;
 pub mod readings;
+mod rows;
 pub mod settings;
 pub mod site;
 pub mod users;

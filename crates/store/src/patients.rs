@@ -9,6 +9,7 @@ use rusqlite::{params, params_from_iter, types::Value, OptionalExtension, Row, T
 use crate::audit::{append, Actor, AuditEvent};
 use crate::db::{id_or_new, parse_json, parse_ts, read_err, ts, Store};
 use crate::error::{is_unique_violation, Result, StoreError};
+use crate::rows::ListAudit;
 
 /// Largest number of patients one search returns.
 pub const MAX_SEARCH_LIMIT: u32 = 500;
@@ -247,29 +248,18 @@ impl Store {
             args.len()
         ));
 
-        let tx = self.write_tx()?;
-        let rows = {
-            let mut stmt = tx.prepare(&sql)?;
-            let rows = stmt
-                .query_map(params_from_iter(args), from_row)?
-                .collect::<rusqlite::Result<Vec<_>>>()
-                .map_err(read_err)?;
-            rows
-        };
-        let detail = format!("count={}", rows.len());
-        append(
-            &tx,
+        self.audited_list(
             actor,
             at,
-            &AuditEvent {
+            ListAudit {
                 action: "patient.search",
                 record_type: "patient",
                 record_id: None,
-                detail: &detail,
             },
-        )?;
-        tx.commit()?;
-        Ok(rows)
+            &sql,
+            params_from_iter(args),
+            from_row,
+        )
     }
 }
 

@@ -9,8 +9,9 @@ use chrono::{DateTime, Utc};
 use rusqlite::{params, Row};
 
 use crate::audit::{append, Actor, AuditEvent};
-use crate::db::{id_or_new, parse_json, parse_ts, read_err, ts, Store};
+use crate::db::{id_or_new, ts, Store};
 use crate::error::{is_foreign_key_violation, is_unique_violation, Result, StoreError};
+use crate::rows::{json_col, ts_col, ListAudit};
 
 /// Longest device id kept as a source.
 pub const MAX_SOURCE_LEN: usize = 128;
@@ -55,13 +56,13 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<ReadingRow> {
         patient_id: r.get(1)?,
         consultation_id: r.get(2)?,
         kind: r.get(3)?,
-        value: parse_json(&r.get::<_, String>(4)?)?,
+        value: json_col(r, 4)?,
         unit: r.get(5)?,
-        taken_at: parse_ts(&r.get::<_, String>(6)?)?,
+        taken_at: ts_col(r, 6)?,
         source: r.get(7)?,
         taken_by: r.get(8)?,
         confirmed_unusual: r.get::<_, i64>(9)? != 0,
-        created_at: parse_ts(&r.get::<_, String>(10)?)?,
+        created_at: ts_col(r, 10)?,
     })
 }
 
@@ -206,32 +207,21 @@ impl Store {
         at: DateTime<Utc>,
         consultation_id: &str,
     ) -> Result<Vec<ReadingRow>> {
-        let tx = self.write_tx()?;
-        let rows = {
-            let mut stmt = tx.prepare(&format!(
-                "SELECT {COLUMNS} FROM readings WHERE consultation_id = ?1 \
-                 ORDER BY taken_at, created_at, id"
-            ))?;
-            let rows = stmt
-                .query_map([consultation_id], from_row)?
-                .collect::<rusqlite::Result<Vec<_>>>()
-                .map_err(read_err)?;
-            rows
-        };
-        let detail = format!("count={}", rows.len());
-        append(
-            &tx,
+        self.audited_list(
             actor,
             at,
-            &AuditEvent {
+            ListAudit {
                 action: "reading.list",
                 record_type: "consultation",
                 record_id: Some(consultation_id),
-                detail: &detail,
             },
-        )?;
-        tx.commit()?;
-        Ok(rows)
+            &format!(
+                "SELECT {COLUMNS} FROM readings WHERE consultation_id = ?1 \
+                 ORDER BY taken_at, created_at, id"
+            ),
+            [consultation_id],
+            from_row,
+        )
     }
 
     /// The last `per_kind` readings of each kind of a patient (at most [`MAX_TREND`]),
@@ -244,35 +234,24 @@ impl Store {
         per_kind: usize,
     ) -> Result<Vec<ReadingRow>> {
         let per_kind = i64::try_from(per_kind.min(MAX_TREND)).unwrap_or(0);
-        let tx = self.write_tx()?;
-        let rows = {
-            let mut stmt = tx.prepare(&format!(
+        self.audited_list(
+            actor,
+            at,
+            ListAudit {
+                action: "reading.trend",
+                record_type: "patient",
+                record_id: Some(patient_id),
+            },
+            &format!(
                 "SELECT {COLUMNS} FROM (\
                    SELECT *, ROW_NUMBER() OVER (PARTITION BY kind \
                      ORDER BY taken_at DESC, created_at DESC, id DESC) AS rank \
                    FROM readings WHERE patient_id = ?1) \
                  WHERE rank <= ?2 ORDER BY kind, taken_at, created_at, id"
-            ))?;
-            let rows = stmt
-                .query_map(params![patient_id, per_kind], from_row)?
-                .collect::<rusqlite::Result<Vec<_>>>()
-                .map_err(read_err)?;
-            rows
-        };
-        let detail = format!("count={}", rows.len());
-        append(
-            &tx,
-            actor,
-            at,
-            &AuditEvent {
-                action: "reading.trend",
-                record_type: "patient",
-                record_id: Some(patient_id),
-                detail: &detail,
-            },
-        )?;
-        tx.commit()?;
-        Ok(rows)
+            ),
+            params![patient_id, per_kind],
+            from_row,
+        )
     }
 }
 
