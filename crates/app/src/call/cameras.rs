@@ -10,16 +10,13 @@ use std::time::{Duration, Instant};
 
 use base64::Engine as _;
 use chrono::Utc;
-use relais_media::{AudioSink, AudioSource, SwitchFailure, VideoFormat, VideoSwitch};
+use relais_media::{SwitchFailure, VideoFormat, VideoSwitch};
 use relais_protocol::camera::{CameraMessage, CameraRole, STILL_CHUNK_BYTES};
 use relais_rtc::Session;
 use relais_store::{Actor, NewAttachment};
 use serde::Serialize;
 
-use super::devices::{
-    camera_error_fr, list_devices, open_camera, open_microphone, open_speaker, resolve,
-    DeviceNotice,
-};
+use super::devices::{camera_error_fr, list_devices, open_camera, resolve, DeviceNotice};
 use super::media::{MediaDevice, MediaSource, Opened, START_FORMAT};
 use super::Calls;
 use crate::error::ApiError;
@@ -131,27 +128,8 @@ impl Calls {
                 }
             }
         }
-        let audio: Option<Box<dyn AudioSource>> =
-            match open_microphone(&self.source, choice.microphone_id.as_deref()) {
-                Ok(m) => Some(m),
-                Err(e) => {
-                    failures.push(format!("microphone={}", e.code()));
-                    None
-                }
-            };
-        // Synthetic media: the GP's voice is not played (tests read it from events).
-        let speaker: Option<Box<dyn AudioSink>> = match &self.source {
-            MediaSource::Synthetic(_) => None,
-            MediaSource::Devices => {
-                match open_speaker(&self.source, choice.speaker_id.as_deref()) {
-                    Ok(s) => Some(s),
-                    Err(e) => {
-                        failures.push(format!("speaker={}", e.code()));
-                        None
-                    }
-                }
-            }
-        };
+        // Behind switches: changed mid-call, watched and reopened (see `super::audio`).
+        let (audio, speaker) = self.open_call_audio(&choice, &devices, &mut failures);
         let role = current
             .as_ref()
             .and_then(|c| self.role_of_camera(&c.id, &c.label));
@@ -188,6 +166,7 @@ impl Calls {
     pub(crate) fn cameras_attach(self: &Arc<Self>, session: &Session) {
         let calls = Arc::clone(self);
         let task = tokio::spawn(async move { calls.watch_camera().await });
+        self.audio_attach();
         let mut slot = self.cameras();
         slot.session = Some(session.clone());
         if let Some(old) = slot.supervisor.replace(task) {
@@ -197,6 +176,7 @@ impl Calls {
 
     /// The call ended: let go of the session and the camera.
     pub(crate) fn cameras_detach(&self) {
+        self.audio_detach();
         let mut slot = self.cameras();
         if let Some(task) = slot.supervisor.take() {
             task.abort();

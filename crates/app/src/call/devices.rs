@@ -6,15 +6,12 @@
 use std::collections::BTreeMap;
 
 use relais_media::synthetic_cameras::{self, SyntheticCamera};
-use relais_media::{
-    AudioSink, AudioSource, Camera, MediaError, MemorySink, Microphone, Speaker, ToneSource,
-    VideoSource,
-};
+use relais_media::{AudioSink, AudioSource, Camera, MediaError, Microphone, Speaker, VideoSource};
 pub use relais_protocol::camera::CameraRole;
 use serde::{Deserialize, Serialize};
 
-use super::media::SYNTHETIC_TONE_HZ;
 use super::media::{media_devices, MediaDevice, MediaDevices, MediaSource, START_FORMAT};
+use super::synthetic_audio::{self, SyntheticMicrophone};
 use super::Calls;
 use crate::error::ApiError;
 
@@ -222,14 +219,20 @@ pub fn list_devices(source: &MediaSource) -> MediaDevices {
                     label: d.name.into(),
                 })
                 .collect(),
-            microphones: vec![MediaDevice {
-                id: SYNTHETIC_MICROPHONE.into(),
-                label: "Micro de test (tonalité 440 Hz)".into(),
-            }],
-            speakers: vec![MediaDevice {
-                id: SYNTHETIC_SPEAKER.into(),
-                label: "Haut-parleur de test (silencieux)".into(),
-            }],
+            microphones: synthetic_audio::microphones()
+                .into_iter()
+                .map(|d| MediaDevice {
+                    id: d.id.into(),
+                    label: d.name.into(),
+                })
+                .collect(),
+            speakers: synthetic_audio::SPEAKERS
+                .into_iter()
+                .map(|d| MediaDevice {
+                    id: d.id.into(),
+                    label: d.name.into(),
+                })
+                .collect(),
         },
         MediaSource::Devices => media_devices(),
     }
@@ -251,24 +254,25 @@ pub(crate) fn open_camera(
     }
 }
 
-/// Opens the microphone (`None`: the default one).
+/// Opens the microphone (`None`: the default one); the synthetic ones are tones.
 pub(crate) fn open_microphone(
     source: &MediaSource,
     id: Option<&str>,
 ) -> Result<Box<dyn AudioSource>, MediaError> {
     match source {
-        MediaSource::Synthetic(_) => Ok(Box::new(ToneSource::new(SYNTHETIC_TONE_HZ, 0.3))),
+        MediaSource::Synthetic(_) => Ok(Box::new(SyntheticMicrophone::open(id)?)),
         MediaSource::Devices => Ok(Box::new(Microphone::open(id)?)),
     }
 }
 
-/// Opens the speaker (`None`: the default one); the synthetic one keeps 2 s in memory.
+/// Opens the speaker (`None`: the default one); the synthetic ones keep 2 s in memory
+/// ([`synthetic_audio::speaker_memory`]).
 pub(crate) fn open_speaker(
     source: &MediaSource,
     id: Option<&str>,
 ) -> Result<Box<dyn AudioSink>, MediaError> {
     match source {
-        MediaSource::Synthetic(_) => Ok(Box::new(MemorySink::new(2))),
+        MediaSource::Synthetic(_) => Ok(Box::new(synthetic_audio::open_speaker(id)?)),
         MediaSource::Devices => Ok(Box::new(Speaker::open(id)?)),
     }
 }
@@ -342,8 +346,10 @@ impl Calls {
         Ok(self.view(list_devices(&self.source)))
     }
 
-    /// Saves the devices to use; during a call the camera changes at once, the microphone
-    /// and speaker at the next call. An id that is not plugged in is refused.
+    /// Saves the devices to use; during a call they change at once, without renegotiation.
+    /// An id that is not plugged in is refused; a microphone or speaker that cannot be
+    /// opened during a call is refused (`MICROPHONE_FAILED`, `SPEAKER_FAILED`) and the
+    /// previous one kept, nothing saved.
     pub async fn select_devices(
         self: &std::sync::Arc<Self>,
         choice: DeviceChoice,
@@ -381,6 +387,11 @@ impl Calls {
             }
         }
         let value = serde_json::to_value(&choice)?;
+        // Signed in before anything changes in the call.
+        self.station.with_session(|_| Ok(()))?;
+        if self.call_is_live() {
+            self.apply_audio_choice(&choice, &devices).await?;
+        }
         self.station.with_session(|ctx| {
             Ok(ctx
                 .store

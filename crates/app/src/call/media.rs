@@ -7,7 +7,7 @@ use serde::Serialize;
 /// Format asked of the camera at the start of a call.
 pub const START_FORMAT: VideoFormat = VideoFormat::new(640, 480, 30);
 
-/// Frequency of the synthetic tone.
+/// Frequency of the default synthetic microphone's tone.
 pub const SYNTHETIC_TONE_HZ: f32 = 440.0;
 
 /// The station's media sources.
@@ -15,7 +15,8 @@ pub const SYNTHETIC_TONE_HZ: f32 = 440.0;
 pub enum MediaSource {
     /// The first camera, the default microphone and speaker.
     Devices,
-    /// The synthetic pattern at this format and the tone; the GP's voice is not played.
+    /// The synthetic cameras at this format, tones as microphones, and speakers that keep
+    /// the GP's voice in memory (see `synthetic_audio`).
     Synthetic(VideoFormat),
 }
 

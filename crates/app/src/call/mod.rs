@@ -14,6 +14,7 @@ use tokio::sync::mpsc;
 use crate::error::ApiError;
 use crate::station::Station;
 
+pub mod audio;
 pub mod cameras;
 pub mod check;
 pub mod devices;
@@ -23,7 +24,9 @@ mod run;
 mod status;
 mod steth_watch;
 mod stethoscope;
+pub mod synthetic_audio;
 
+pub use audio::AudioStatus;
 pub use cameras::{CameraStatus, StillInfo};
 pub use check::CheckStatus;
 pub use devices::{DeviceChoice, DeviceNotice, DevicesView};
@@ -82,6 +85,7 @@ pub struct Calls {
     source: MediaSource,
     current: Mutex<Option<Current>>,
     cameras: Mutex<cameras::CameraSlot>,
+    audio: Mutex<audio::AudioSlot>,
     check: Mutex<Option<check::Running>>,
     stethoscope: stethoscope::Stethoscope,
 }
@@ -99,6 +103,7 @@ impl Calls {
             source,
             current: Mutex::new(None),
             cameras: Mutex::default(),
+            audio: Mutex::default(),
             check: Mutex::default(),
             stethoscope: stethoscope::Stethoscope::default(),
         })

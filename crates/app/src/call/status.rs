@@ -101,6 +101,8 @@ pub struct CallStatus {
     pub error: Option<CallError>,
     /// The camera sent, its failures, and the stills taken.
     pub camera: super::cameras::CameraStatus,
+    /// The microphone and the speaker in use, and their failures.
+    pub audio: super::audio::AudioStatus,
 }
 
 impl CallStatus {
@@ -118,6 +120,7 @@ impl CallStatus {
             chat: Vec::new(),
             error: None,
             camera: Default::default(),
+            audio: Default::default(),
         }
     }
 
@@ -173,6 +176,8 @@ pub fn message_fr(kind: &str) -> &'static str {
         "DEVICE_RECOVERED" => "L’appareil est de nouveau disponible ; il reprend tout seul.",
         "DEVICE_FALLBACK" => "Un appareil choisi n’est pas branché : l’appareil par défaut est utilisé.",
         "CAMERA_SWITCHED" => "Caméra changée.",
+        "MICROPHONE_SWITCHED" => "Micro changé.",
+        "SPEAKER_SWITCHED" => "Haut-parleur changé.",
         "STILL_TAKEN" => "Photo prise et enregistrée dans le dossier.",
         "DOCUMENT_RECEIVED" => "Document signé reçu du médecin.",
         "DOCUMENT_REFUSED" => "Document du médecin refusé : son empreinte ne correspond pas.",
