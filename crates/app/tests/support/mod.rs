@@ -1,0 +1,2 @@
+//! Helpers of the app's integration tests.
+pub mod gp;
