@@ -4,7 +4,6 @@
 //! into it with `paplay`/`pacat`; and the scripts that analyse, in the GP's Chromium, the
 //! track the console receives.
 use std::f64::consts::TAU;
-use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
@@ -12,6 +11,8 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 use serde_json::Value;
 
 use crate::Result;
+
+pub mod latency;
 
 /// The stethoscope's input as the station opens it.
 pub const STETH_SOURCE: &str = "steth.monitor";
@@ -27,6 +28,9 @@ pub const STETH_MEASURE_JS: &str = include_str!("js/steth_measure.js");
 /// Chromium's default path in one page: getUserMedia (speech processing on) → a loopback
 /// peer connection → the same recorder (async).
 pub const STETH_DEFAULT_PATH_JS: &str = include_str!("js/steth_default_path.js");
+/// The latency recorder: starts on the stethoscope (`P.mode = "steth"`) or on the default
+/// path's local and received tracks (`"default"`); `P.take` returns the recording (async).
+pub const STETH_LATENCY_JS: &str = include_str!("js/steth_latency.js");
 
 /// Tones of the response measurement (third-octave centres, 20 Hz to 16 kHz).
 pub const TONES_HZ: &[f64] = &[
@@ -123,53 +127,72 @@ impl PulseServer {
             .spawn()?)
     }
 
-    /// Streams `seconds` of a click train (a 5 ms 1 kHz burst every `period`) into the
-    /// sink through `pacat` with 10 ms of buffering; the wall-clock times (Unix ms) at
-    /// which each click was written.
-    pub fn click_train(&self, seconds: f64, period: Duration) -> Result<Vec<f64>> {
-        let mut pacat = Command::new("pacat")
+    /// Starts recording `source` (e.g. [`STETH_SOURCE`]) with `pacat` (5 ms fragments): the
+    /// samples and, for each read, the wall-clock time it returned (see [`latency::WallMap`]).
+    pub fn record(&self, source: &str) -> Result<MonitorRecorder> {
+        let mut child = Command::new("pacat")
             .args([
-                "--playback",
+                "--record",
                 "-d",
-                STETH_SINK,
+                source,
                 "--format=s16le",
                 "--rate=48000",
                 "--channels=1",
-                "--latency-msec=10",
+                "--latency-msec=5",
                 "--raw",
             ])
             .env("PULSE_SERVER", &self.server)
-            .stdin(Stdio::piped())
-            .stdout(Stdio::null())
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
             .stderr(Stdio::null())
             .spawn()?;
-        let mut stdin = pacat.stdin.take().ok_or("pacat stdin")?;
-        let block = RATE as usize / 100; // 10 ms
-        let burst: Vec<i16> = (0..RATE as usize / 200)
-            .map(|i| (0.8 * 32767.0 * (TAU * 1000.0 * i as f64 / f64::from(RATE)).sin()) as i16)
-            .collect();
-        let start = Instant::now();
-        let mut written = Vec::new();
-        let mut next_click = Duration::from_millis(300);
-        let mut t = Duration::ZERO;
-        while t.as_secs_f64() < seconds {
-            let due = start + t;
-            if let Some(wait) = due.checked_duration_since(Instant::now()) {
-                std::thread::sleep(wait);
+        let mut out = child.stdout.take().ok_or("pacat stdout")?;
+        let reader = std::thread::spawn(move || {
+            use std::io::Read;
+            let mut samples: Vec<f32> = Vec::new();
+            let mut stamps: Vec<(f64, f64)> = Vec::new();
+            let mut odd: Option<u8> = None;
+            let mut buf = [0u8; 4096];
+            while let Ok(n) = out.read(&mut buf) {
+                if n == 0 {
+                    break;
+                }
+                let wall = unix_ms();
+                let mut bytes: Vec<u8> = odd.take().into_iter().collect();
+                bytes.extend_from_slice(&buf[..n]);
+                if bytes.len() % 2 == 1 {
+                    odd = bytes.pop();
+                }
+                samples.extend(
+                    bytes
+                        .chunks_exact(2)
+                        .map(|b| f32::from(i16::from_le_bytes([b[0], b[1]])) / 32768.0),
+                );
+                stamps.push((samples.len() as f64, wall));
             }
-            let mut pcm = vec![0i16; block];
-            if t >= next_click {
-                pcm[..burst.len()].copy_from_slice(&burst);
-                written.push(unix_ms());
-                next_click += period;
+            latency::Recording {
+                samples,
+                clock: latency::WallMap::new(stamps),
             }
-            let bytes: Vec<u8> = pcm.iter().flat_map(|s| s.to_le_bytes()).collect();
-            stdin.write_all(&bytes)?;
-            t += Duration::from_millis(10);
-        }
-        drop(stdin);
-        let _ = pacat.wait();
-        Ok(written)
+        });
+        Ok(MonitorRecorder { child, reader })
+    }
+}
+
+/// A recording of a PulseAudio source under way ([`PulseServer::record`]).
+pub struct MonitorRecorder {
+    child: Child,
+    reader: std::thread::JoinHandle<latency::Recording>,
+}
+
+impl MonitorRecorder {
+    /// Stops `pacat` and returns what it recorded.
+    pub fn stop(mut self) -> Result<latency::Recording> {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        self.reader
+            .join()
+            .map_err(|_| "the monitor's reader panicked".into())
     }
 }
 
@@ -186,6 +209,32 @@ pub fn unix_ms() -> f64 {
         .duration_since(UNIX_EPOCH)
         .map(|d| d.as_secs_f64() * 1000.0)
         .unwrap_or(0.0)
+}
+
+/// The recording of channel `channel` returned by [`STETH_LATENCY_JS`]'s `take`, its clock
+/// from the page's stamps.
+pub fn page_recording(taken: &Value, channel: usize) -> Result<latency::Recording> {
+    if let Some(e) = taken.get("error") {
+        return Err(format!("latency recorder: {e}").into());
+    }
+    let samples: Vec<f32> = taken["channels"][channel]
+        .as_array()
+        .ok_or_else(|| format!("no channel {channel} in the page's recording"))?
+        .iter()
+        .map(|v| v.as_f64().unwrap_or(0.0) as f32 / 32768.0)
+        .collect();
+    let stamps: Vec<(f64, f64)> = taken["stamps"]
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .filter_map(|p| Some((p.get(0)?.as_f64()?, p.get(1)?.as_f64()?)))
+                .collect()
+        })
+        .unwrap_or_default();
+    Ok(latency::Recording {
+        samples,
+        clock: latency::WallMap::new(stamps),
+    })
 }
 
 /// Writes mono 16-bit samples as a WAV file.

@@ -9,16 +9,28 @@
 //!   suppression and gain control on, through a loopback pair of peer connections.
 //!
 //! Figures: response at third-octave tones 20 Hz–16 kHz relative to 1 kHz, band edges at
-//! −3 dB, attenuation at 40 and 100 Hz, and the stethoscope's mouth-to-ear latency (a click
-//! train written to PulseAudio → onset detected in the GP's page, wall clock).
+//! −3 dB, attenuation at 40 and 100 Hz, and the latency of both paths measured the same way
+//! (see `relais_e2e::steth::latency`): a train of 20 distinct pseudo-random bursts, recorded
+//! where it enters the path and where it leaves it, each burst found by cross-correlation at
+//! both ends.
+//!
+//! - Stethoscope: the train is played into the sink; the reference is the sink's monitor
+//!   recorded by `pacat` (the stethoscope's input as the station reads it), the received
+//!   signal the GP page's track; both stamped with the same wall clock.
+//! - Default path: the train is the fake capture's file; the reference is the local
+//!   getUserMedia track, the received signal the loopback's track, two channels of one
+//!   recorder in the page (same sample clock).
 use std::process::ExitCode;
-use std::time::Duration;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
 use relais_app::call::CallState;
 use relais_e2e::call::{CallScenario, ScenarioOptions};
 use relais_e2e::gp::GpBrowser;
+use relais_e2e::steth::latency::{self, Pattern, Recording, WallMap};
 use relais_e2e::steth::{
-    self, PulseServer, STETH_DEFAULT_PATH_JS, STETH_MEASURE_JS, STETH_PROBE_JS, STETH_SOURCE,
+    self, PulseServer, STETH_DEFAULT_PATH_JS, STETH_LATENCY_JS, STETH_MEASURE_JS, STETH_PROBE_JS,
+    STETH_SOURCE,
 };
 use relais_e2e::Result;
 use serde_json::{json, Map, Value};
@@ -27,8 +39,22 @@ use serde_json::{json, Map, Value};
 const MEASURE_SECONDS: f64 = 2.0;
 /// Seconds the default path runs before it is measured (its noise suppression adapts).
 const DEFAULT_PATH_SETTLE: Duration = Duration::from_secs(4);
-/// Clicks of the latency measurement.
-const CLICKS: usize = 12;
+/// Bursts of the latency measurement, and their spacing (ms).
+const BURSTS: usize = 20;
+const BURST_PERIOD_MS: usize = 400;
+/// Longest latency looked for (ms).
+const MAX_LATENCY_MS: f64 = 1000.0;
+/// Deadline of each latency measurement.
+const LATENCY_DEADLINE: Duration = Duration::from_secs(90);
+/// Deadline of the whole run.
+const RUN_DEADLINE: Duration = Duration::from_secs(300);
+/// Result names, in order: each one gets an `error` entry when its measurement did not end.
+const ENTRIES: &[&str] = &[
+    "stethoscope_response",
+    "stethoscope_mouth_to_ear_latency_ms",
+    "default_gum_response",
+    "default_gum_latency_ms",
+];
 
 #[tokio::main(flavor = "multi_thread", worker_threads = 4)]
 async fn main() -> ExitCode {
@@ -41,12 +67,20 @@ async fn main() -> ExitCode {
     } else {
         "release"
     };
-    let results = match tokio::time::timeout(Duration::from_secs(240), run()).await {
-        Ok(Ok(r)) => r,
-        Ok(Err(e)) => error_entries(&e.to_string()),
-        Err(_) => error_entries("not finished within 240 s"),
+    let shared = Arc::new(Mutex::new(Map::new()));
+    let failure = match tokio::time::timeout(RUN_DEADLINE, run(shared.clone())).await {
+        Ok(Ok(())) => None,
+        Ok(Err(e)) => Some(e.to_string()),
+        Err(_) => Some(format!("not finished within {} s", RUN_DEADLINE.as_secs())),
     };
-    let mut results = results;
+    let mut results = shared.lock().map(|m| m.clone()).unwrap_or_default();
+    if let Some(e) = failure {
+        for name in ENTRIES {
+            results
+                .entry(name.to_string())
+                .or_insert_with(|| json!({ "error": e }));
+        }
+    }
     for v in results.values_mut() {
         if let Some(m) = v.as_object_mut() {
             m.insert("build".into(), json!(build));
@@ -67,12 +101,6 @@ async fn main() -> ExitCode {
         return ExitCode::FAILURE;
     }
     ExitCode::SUCCESS
-}
-
-fn error_entries(e: &str) -> Map<String, Value> {
-    let mut m = Map::new();
-    m.insert("stethoscope_response".into(), json!({ "error": e }));
-    m
 }
 
 fn round1(x: f64) -> f64 {
@@ -119,15 +147,234 @@ fn response_entry(measured: &Value, scope: &str) -> Result<Value> {
     }))
 }
 
-async fn run() -> Result<Map<String, Value>> {
-    let mut results = Map::new();
-    // Both browsers before the private PulseAudio server: they must not play into it.
+/// Records one result.
+fn put(results: &Mutex<Map<String, Value>>, name: &str, value: Value) {
+    if let Ok(mut m) = results.lock() {
+        m.insert(name.into(), value);
+    }
+}
+
+/// The latency entry from the bursts' outcomes.
+fn latency_entry(bursts: &[latency::BurstLatency], extra: Value) -> Value {
+    let per_burst: Vec<Value> = bursts
+        .iter()
+        .map(|b| json!(b.latency_ms.map(round1)))
+        .collect();
+    let worst = |f: fn(&latency::BurstLatency) -> f64| {
+        bursts
+            .iter()
+            .filter(|b| b.latency_ms.is_some())
+            .map(f)
+            .fold(f64::INFINITY, f64::min)
+    };
+    let mut entry = match latency::summarize(bursts) {
+        None => json!({
+            "error": format!(
+                "no burst found at both ends (0/{}); found in the reference: {}",
+                bursts.len(),
+                bursts.iter().filter(|b| b.reference_score > 0.0).count()
+            ),
+        }),
+        Some(s) => {
+            let enough = s.detected * 10 >= s.sent * 9;
+            json!({
+                "value": round1(s.median),
+                "unit": "ms",
+                "target": "< 150 (p95, with at least 90 % of the bursts found)",
+                "met": enough && s.p95 < 150.0,
+                "median": round1(s.median),
+                "p95": round1(s.p95),
+                "min": round1(s.min),
+                "max": round1(s.max),
+                "detected": format!("{}/{}", s.detected, s.sent),
+                "bursts_sent": s.sent,
+                "bursts_detected": s.detected,
+                "lowest_score_reference": round2(worst(|b| b.reference_score)),
+                "lowest_score_received": round2(worst(|b| b.received_score)),
+            })
+        }
+    };
+    if let (Some(m), Some(x)) = (entry.as_object_mut(), extra.as_object()) {
+        m.insert("per_burst_ms".into(), json!(per_burst));
+        m.extend(x.clone());
+    }
+    entry
+}
+
+fn round2(x: f64) -> f64 {
+    if x.is_finite() {
+        (x * 100.0).round() / 100.0
+    } else {
+        0.0
+    }
+}
+
+/// What the page's recorder says of itself.
+fn recorder_stats(taken: &Value) -> Value {
+    let ms = |k: &str| taken[k].as_f64().map(|v| round1(v * 1000.0));
+    json!({
+        "reads": taken["reads"], "gaps": taken["gaps"], "gap_samples": taken["gapSamples"],
+        "races": taken["races"], "shifts": taken["shifts"], "mismatches": taken["mismatches"],
+        "stamps": taken["stamps"].as_array().map_or(0, Vec::len),
+        "base_latency_ms": ms("baseLatency"), "output_latency_ms": ms("outputLatency"),
+    })
+}
+
+/// Runs the analysis off the async threads.
+async fn analyse(
+    pattern: Pattern,
+    reference: Recording,
+    received: Recording,
+) -> Result<Vec<latency::BurstLatency>> {
+    Ok(tokio::task::spawn_blocking(move || {
+        latency::measure(&pattern, &reference, &received, MAX_LATENCY_MS)
+    })
+    .await?)
+}
+
+/// The stethoscope's latency: the train played into the sink, the monitor recorded as the
+/// reference, the GP page's track as the received signal.
+async fn steth_latency(s: &CallScenario, pulse: &PulseServer, pattern: &Pattern) -> Result<Value> {
+    let wav = pulse.file("bursts.wav");
+    steth::write_wav(&wav, &pattern.signal())?;
+    let started =
+        s.gp.eval_async(&steth::with_params(
+            STETH_LATENCY_JS,
+            &json!({ "mode": "steth" }),
+        ))
+        .await?;
+    if let Some(e) = started.get("error") {
+        return Err(format!("GP recorder: {e}").into());
+    }
+    let monitor = pulse.record(STETH_SOURCE)?;
+    tokio::time::sleep(Duration::from_millis(700)).await;
+    let mut player = pulse.play(&wav)?;
+    let until = Instant::now() + Duration::from_secs_f64(pattern.seconds() + 10.0);
+    loop {
+        if player.try_wait()?.is_some() {
+            break;
+        }
+        if Instant::now() > until {
+            let _ = player.kill();
+            let _ = monitor.stop();
+            return Err("paplay did not finish the burst train".into());
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    // The last burst's way through, then both recordings.
+    tokio::time::sleep(Duration::from_millis(MAX_LATENCY_MS as u64 + 300)).await;
+    let reference = tokio::task::spawn_blocking(move || monitor.stop()).await??;
+    let taken =
+        s.gp.eval_async(&steth::with_params(
+            STETH_LATENCY_JS,
+            &json!({ "take": true }),
+        ))
+        .await?;
+    let received = steth::page_recording(&taken, 0)?;
+    let lengths = json!({
+        "reference_seconds": round2(reference.samples.len() as f64 / 48_000.0),
+        "received_seconds": round2(received.samples.len() as f64 / 48_000.0),
+        "reference_stamps": reference.clock.len(),
+    });
+    let bursts = analyse(pattern.clone(), reference, received).await?;
+    Ok(latency_entry(
+        &bursts,
+        json!({
+            "method": format!(
+                "{} distinct pseudo-random bursts (50 ms, 200 chips at 4 kHz) every {} ms played with paplay into the null sink; reference: the sink's monitor (the stethoscope's input) recorded by pacat (5 ms fragments); received: the GP page's stethoscope track through a drop-free AnalyserNode recorder; each burst found by normalised cross-correlation (score ≥ {}) at both ends; sample → wall clock (Unix ms, same machine) by the lower envelope of each reader's time stamps; latency = received − reference per burst",
+                pattern.bursts, BURST_PERIOD_MS, latency::MIN_SCORE
+            ),
+            "scope": "stethoscope input (PulseAudio monitor) → cpal → Opus music 64 kbit/s → WebRTC via the hub on loopback → the GP's WebAudio graph (the speaker's output latency, reported by the page, not included)",
+            "recorder": recorder_stats(&taken),
+            "recordings": lengths,
+        }),
+    ))
+}
+
+/// The default path's latency: the train is the fake capture's file; local and received
+/// tracks recorded together in the page.
+async fn default_latency(gp: &GpBrowser, hub_url: &str, pattern: &Pattern) -> Result<Value> {
+    gp.open(hub_url).await?;
+    gp.eval(STETH_PROBE_JS).await?;
+    let started = gp.eval_async(STETH_DEFAULT_PATH_JS).await?;
+    if let Some(e) = started.get("error") {
+        return Err(format!("default path: {e}").into());
+    }
+    let rec = gp
+        .eval_async(&steth::with_params(
+            STETH_LATENCY_JS,
+            &json!({ "mode": "default" }),
+        ))
+        .await?;
+    if let Some(e) = rec.get("error") {
+        return Err(format!("default path recorder: {e}").into());
+    }
+    // One whole loop of the file plus the longest latency looked for.
+    tokio::time::sleep(Duration::from_secs_f64(
+        pattern.seconds() + MAX_LATENCY_MS / 1000.0 + 1.5,
+    ))
+    .await;
+    let taken = gp
+        .eval_async(&steth::with_params(
+            STETH_LATENCY_JS,
+            &json!({ "take": true }),
+        ))
+        .await?;
+    let mut local = steth::page_recording(&taken, 0)?;
+    let mut remote = steth::page_recording(&taken, 1)?;
+    // A burst of the reference needs its received copy recorded after it.
+    let room = (MAX_LATENCY_MS / 1000.0 * 48_000.0) as usize + latency::CHIP * latency::CHIPS;
+    local
+        .samples
+        .truncate(local.samples.len().saturating_sub(room));
+    local.clock = WallMap::sample_clock();
+    remote.clock = WallMap::sample_clock();
+    let bursts = analyse(pattern.clone(), local, remote).await?;
+    let mut entry = latency_entry(
+        &bursts,
+        json!({
+            "method": format!(
+                "the same {} bursts every {} ms as Chromium's fake capture file (looped); reference: the local getUserMedia track (after its speech processing); received: the loopback peer connection's track; both as two channels of one drop-free AnalyserNode recorder in the page, so latency = difference of sample indices; each burst found by normalised cross-correlation (score ≥ {})",
+                pattern.bursts, BURST_PERIOD_MS, latency::MIN_SCORE
+            ),
+            "scope": "Chromium getUserMedia track (echo cancellation, noise suppression, gain control on) → default Opus → loopback WebRTC → WebAudio; the capture device's own latency (a fake file here) is not included",
+            "recorder": recorder_stats(&taken),
+        }),
+    );
+    if let Some(m) = entry.as_object_mut() {
+        m.insert("target".into(), json!("reference (speech processing on)"));
+        m.remove("met");
+    }
+    Ok(entry)
+}
+
+/// A measurement with its own deadline: an `error` entry instead of a hang.
+async fn bounded(what: &str, f: impl std::future::Future<Output = Result<Value>>) -> Value {
+    match tokio::time::timeout(LATENCY_DEADLINE, f).await {
+        Ok(Ok(v)) => v,
+        Ok(Err(e)) => json!({ "error": format!("{what}: {e}") }),
+        Err(_) => {
+            json!({ "error": format!("{what}: not finished within {} s", LATENCY_DEADLINE.as_secs()) })
+        }
+    }
+}
+
+async fn run(results: Arc<Mutex<Map<String, Value>>>) -> Result {
+    // Browsers before the private PulseAudio server: they must not play into it.
     let s = CallScenario::prepare(ScenarioOptions::default()).await?;
     let dir = tempfile::tempdir()?;
     let tones = dir.path().join("multitone.wav");
     steth::write_wav(&tones, &steth::multitone(2.0))?;
+    let pattern = Pattern::new(BURSTS, BURST_PERIOD_MS);
+    let bursts_file = dir.path().join("bursts.wav");
+    steth::write_wav(&bursts_file, &pattern.signal())?;
     let fake_capture = format!("--use-file-for-fake-audio-capture={}", tones.display());
     let default_gp = GpBrowser::launch(&[fake_capture.as_str()]).await?;
+    let fake_bursts = format!(
+        "--use-file-for-fake-audio-capture={}",
+        bursts_file.display()
+    );
+    let latency_gp = GpBrowser::launch(&[fake_bursts.as_str()]).await?;
     let pulse = PulseServer::start()?;
     let long_tones = pulse.file("multitone-long.wav");
     steth::write_wav(&long_tones, &steth::multitone(6.0))?;
@@ -153,57 +400,16 @@ async fn run() -> Result<Map<String, Value>> {
             .await?;
     let _ = player.wait();
     eprintln!("[steth-bench] stethoscope path measured");
-    results.insert(
-        "stethoscope_response".into(),
-        response_entry(&measured, "paplay → PulseAudio monitor → cpal → Opus music 64 kbit/s → WebRTC → Chromium (received track, WebAudio 48 kHz)")?,
+    put(
+        &results,
+        "stethoscope_response",
+        response_entry(&measured, "paplay → PulseAudio monitor → cpal → Opus music 64 kbit/s → WebRTC → Chromium (received track, WebAudio 48 kHz)")
+            .unwrap_or_else(|e| json!({ "error": e.to_string() })),
     );
 
-    // Mouth-to-ear latency: clicks written to PulseAudio → onsets in the GP's page.
-    let since = steth::unix_ms();
-    let written = tokio::task::block_in_place(|| {
-        pulse.click_train(0.3 + CLICKS as f64 * 0.5 + 0.2, Duration::from_millis(500))
-    })?;
-    tokio::time::sleep(Duration::from_millis(600)).await;
-    let seen =
-        s.gp.eval_async(&steth::with_params(
-            STETH_MEASURE_JS,
-            &json!({ "seconds": 0.1, "freqs": [], "sinceWall": since }),
-        ))
-        .await?;
-    let onsets: Vec<f64> = seen["onsets"]
-        .as_array()
-        .map(|a| a.iter().filter_map(Value::as_f64).collect())
-        .unwrap_or_default();
-    let mut latencies: Vec<f64> = written
-        .iter()
-        .filter_map(|w| {
-            onsets
-                .iter()
-                .map(|o| o - w)
-                .filter(|d| (0.0..300.0).contains(d))
-                .fold(None, |best: Option<f64>, d| {
-                    Some(best.map_or(d, |b| b.min(d)))
-                })
-        })
-        .collect();
-    latencies.sort_by(|a, b| a.total_cmp(b));
-    let latency = if latencies.is_empty() {
-        json!({ "error": format!("no click detected ({} written, {} onsets)", written.len(), onsets.len()) })
-    } else {
-        let med = latencies[latencies.len() / 2];
-        json!({
-            "value": round1(med),
-            "unit": "ms",
-            "target": "< 150",
-            "met": med < 150.0,
-            "min": round1(latencies[0]),
-            "max": round1(latencies[latencies.len() - 1]),
-            "clicks": written.len(),
-            "detected": latencies.len(),
-            "scope": "click written to PulseAudio (pacat, 10 ms buffer) → onset in the GP page's audio graph (wall clock, loopback)",
-        })
-    };
-    results.insert("stethoscope_mouth_to_ear_latency_ms".into(), latency);
+    let entry = bounded("stethoscope latency", steth_latency(&s, &pulse, &pattern)).await;
+    eprintln!("[steth-bench] stethoscope latency measured");
+    put(&results, "stethoscope_mouth_to_ear_latency_ms", entry);
     s.calls.stethoscope_stop().await?;
     s.calls.hang_up().await?;
 
@@ -219,18 +425,31 @@ async fn run() -> Result<Map<String, Value>> {
         .eval_async(&steth::with_params(STETH_MEASURE_JS, &params))
         .await?;
     eprintln!("[steth-bench] default path measured");
-    let mut entry = response_entry(
+    let entry = response_entry(
         &measured,
         "Chromium fake capture (same file) → getUserMedia echoCancellation/noiseSuppression/autoGainControl on → default Opus → loopback WebRTC → WebAudio 48 kHz",
-    )?;
-    if let Some(m) = entry.as_object_mut() {
-        m.insert("target".into(), json!("reference (speech processing on)"));
-        m.remove("met");
-        m.insert("track_settings".into(), started["settings"].clone());
-    }
-    results.insert("default_gum_response".into(), entry);
+    )
+    .map(|mut entry| {
+        if let Some(m) = entry.as_object_mut() {
+            m.insert("target".into(), json!("reference (speech processing on)"));
+            m.remove("met");
+            m.insert("track_settings".into(), started["settings"].clone());
+        }
+        entry
+    })
+    .unwrap_or_else(|e| json!({ "error": e.to_string() }));
+    put(&results, "default_gum_response", entry);
     default_gp.quit().await?;
+
+    let entry = bounded(
+        "default path latency",
+        default_latency(&latency_gp, &s.hub.url(), &pattern),
+    )
+    .await;
+    eprintln!("[steth-bench] default path latency measured");
+    put(&results, "default_gum_latency_ms", entry);
+    latency_gp.quit().await?;
     drop(pulse);
     s.gp.quit().await?;
-    Ok(results)
+    Ok(())
 }
