@@ -8,8 +8,11 @@
 // quantum is dropped) and the wall clock (performance.timeOrigin + now), and appends the new
 // samples. The overlap with what was kept checks the place (shifted by whole render
 // quanta when the frame count and the analyser disagree).
-// P.take: returns { channels: [[int16…]…], stamps: [[indexEnd, wallMs]…], gaps, races,
-// shifts, ... } of everything recorded, and stops.
+// The context's own output time stamps (getOutputTimestamp: when a frame is due at the
+// speaker) are kept beside, as a cross-check: they should come later than the graph's stamps
+// by about the output latency.
+// P.take: returns { channels: [[int16…]…], stamps: [[indexEnd, wallMs]…], outStamps, gaps,
+// races, shifts, jitterBufferMs, ... } of everything recorded, and stops.
 const done = arguments[arguments.length - 1];
 (async function () {
   const RATE = 48000, N = 32768, CAP = RATE * 40, Q = 128;
@@ -18,10 +21,27 @@ const done = arguments[arguments.length - 1];
     const rec = window.__latRec;
     if (!rec) return done({ error: "latency recorder not started" });
     clearInterval(rec.timer);
+    // The receiver's jitter buffer over the recording (stethoscope: its peer connection).
+    let jitterBufferMs = null, jitterBufferTargetMs = null;
+    const pc = rec.statsPc;
+    if (pc) {
+      try {
+        const id = rec.receivedTrack;
+        (await pc.getStats()).forEach((r) => {
+          if (r.type !== "inbound-rtp" || r.kind !== "audio" || (id && r.trackIdentifier && r.trackIdentifier !== id)) return;
+          const b = rec.jitterStart[r.id] || { d: 0, t: 0, n: 0 };
+          const n = (r.jitterBufferEmittedCount || 0) - b.n;
+          if (n > 0) {
+            jitterBufferMs = (1000 * ((r.jitterBufferDelay || 0) - b.d)) / n;
+            jitterBufferTargetMs = (1000 * ((r.jitterBufferTargetDelay || 0) - b.t)) / n;
+          }
+        });
+      } catch (e) { jitterBufferMs = null; }
+    }
     const len = rec.end === null ? 0 : rec.end - rec.base;
     const channels = rec.store.map((s) => Array.from(s.subarray(0, len), (v) => Math.round(Math.max(-1, Math.min(1, v)) * 32767)));
     const out = {
-      channels, stamps: rec.stamps, gaps: rec.gaps, gapSamples: rec.gapSamples, races: rec.races,
+      channels, stamps: rec.stamps, outStamps: rec.outStamps, jitterBufferMs, jitterBufferTargetMs, gaps: rec.gaps, gapSamples: rec.gapSamples, races: rec.races,
       shifts: rec.shifts, mismatches: rec.mismatches, reads: rec.reads, full: rec.full,
       baseLatency: rec.ctx.baseLatency, outputLatency: rec.ctx.outputLatency || 0,
     };
@@ -57,7 +77,18 @@ const done = arguments[arguments.length - 1];
     an.connect(mute);
     return an;
   });
+  const received = streams[streams.length - 1].getAudioTracks()[0];
+  const statsPc = P.mode === "default" ? window.__defaultPath.pc2 : window.__stethPc;
+  const jitterStart = {};
+  if (statsPc) {
+    try {
+      (await statsPc.getStats()).forEach((r) => {
+        if (r.type === "inbound-rtp" && r.kind === "audio") jitterStart[r.id] = { d: r.jitterBufferDelay || 0, t: r.jitterBufferTargetDelay || 0, n: r.jitterBufferEmittedCount || 0 };
+      });
+    } catch (e) { /* no stats: no jitter buffer figure */ }
+  }
   const rec = {
+    receivedTrack: received && received.id, jitterStart, statsPc, outStamps: [],
     ctx, keep, analysers, store: streams.map(() => new Float32Array(CAP)), tmp: streams.map(() => new Float32Array(N)),
     base: null, end: null, stamps: [], gaps: 0, gapSamples: 0, races: 0, shifts: 0, mismatches: 0, reads: 0, full: false,
   };
@@ -101,6 +132,8 @@ const done = arguments[arguments.length - 1];
     }
     rec.end = e;
     rec.stamps.push([e - rec.base, wall]);
+    const ts = ctx.getOutputTimestamp();
+    if (ts && ts.performanceTime > 0) rec.outStamps.push([ts.contextTime * RATE - rec.base, performance.timeOrigin + ts.performanceTime]);
   };
   await ctx.resume();
   rec.timer = setInterval(poll, 100);

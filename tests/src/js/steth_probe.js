@@ -1,7 +1,8 @@
 // The GP's page: finds the stethoscope's stream (media stream id "stethoscope") among the
 // remote tracks of the console's peer connection, and records it in a 48 kHz AudioContext
 // through a ScriptProcessor: window.__stethRec holds the samples (last 30 s) and the click
-// onsets with their wall-clock time. window.__relaisRecord(stream) records any stream.
+// onsets with their wall-clock time (its peer connection in window.__stethPc).
+// window.__relaisRecord(stream) records any stream.
 (function () {
   if (window.__relaisRecord) return;
   const RATE = 48000;
@@ -66,6 +67,7 @@
       const s = ev.streams && ev.streams[0];
       if (s && s.id === "stethoscope" && !window.__stethStream) {
         window.__stethStream = s;
+        window.__stethPc = pc;
         window.__relaisRecord(s).then((r) => (window.__stethRec = r), (e) => (window.__stethErr = String(e)));
       }
     });
