@@ -22,6 +22,7 @@ mod stations;
 const MIGRATIONS: &[&str] = &[
     include_str!("../schema/v1.sql"),
     include_str!("../schema/v2.sql"),
+    include_str!("../schema/v3.sql"),
 ];
 
 /// Schema version written by this code.
