@@ -19,7 +19,7 @@ use crate::error::{is_foreign_key_violation, Result, StoreError};
 use crate::rows::{json_col, list, opt_ts_col, ts_col, ListAudit};
 
 /// Document kinds the store accepts.
-pub const DOCUMENT_KINDS: &[&str] = &["prescription", "report"];
+pub const DOCUMENT_KINDS: &[&str] = &["prescription", "report", "sickNote"];
 /// Ways a document reaches the station.
 pub const RECEIVED_VIA: &[&str] = &["hub", "dataChannel"];
 
