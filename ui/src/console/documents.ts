@@ -234,7 +234,7 @@ export class DocumentsWorkspace {
     if (kind === "prescription") {
       editor = new PrescriptionEditor({ child: this.child, draft: this.rxDraft, onChange: (d) => (this.rxDraft = d) });
     } else if (kind === "sickNote") {
-      editor = new SickNoteEditor({ draft: this.sickNoteDraft, onChange: (d) => (this.sickNoteDraft = d) });
+      editor = new SickNoteEditor({ draft: this.sickNoteDraft, treatingDoctor: this.o.consultation.patient.treatingDoctor, onChange: (d) => (this.sickNoteDraft = d) });
     } else {
       editor = this.reportEditor = new ReportEditor({ draft: this.reportDraft, onChange: (d) => (this.reportDraft = d), onRefreshIncidents: () => void this.loadIncidents() });
     }

@@ -38,6 +38,8 @@ export interface PatientSummary {
   sex: Sex;
   /** YYYY-MM-DD */
   birthDate: string;
+  /** The médecin traitant recorded at the station (its RPPS decides a sick note's "by the médecin traitant"). */
+  treatingDoctor?: { name: string; rpps?: string | null } | null;
 }
 
 export type HubConsultationStatus = "waiting" | "accepted" | "ended" | "cancelled";

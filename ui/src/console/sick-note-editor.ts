@@ -146,6 +146,12 @@ export function sickNoteDraftFrom(content: Record<string, unknown>): SickNoteDra
   };
 }
 
+/** What the station recorded about the médecin traitant, in words. */
+export function treatingRecorded(doctor: { name: string; rpps?: string | null } | null | undefined): string {
+  if (!doctor || blank(doctor.name)) return t("console.docs.sn.treatingNone");
+  return doctor.rpps ? t("console.docs.sn.treatingRecorded", { name: doctor.name, rpps: doctor.rpps }) : t("console.docs.sn.treatingRecordedNoRpps", { name: doctor.name });
+}
+
 /** A group of radio buttons bound to `path`, as a field (error slot, focus on the checked one). */
 function radioGroup<T extends string>(path: string, legend: string, values: readonly T[], label: (v: T) => string, value: T, onChange: (v: T) => void, testid: string): BoundField {
   const name = nextId("sn-radio");
@@ -188,6 +194,8 @@ function radioGroup<T extends string>(path: string, legend: string, values: read
 
 export interface SickNoteEditorOptions {
   draft?: SickNoteDraft;
+  /** The patient's médecin traitant as recorded at the station, shown next to the declaration. */
+  treatingDoctor?: { name: string; rpps?: string | null } | null;
   /** Called on every change (the workspace keeps the draft). */
   onChange?(d: SickNoteDraft): void;
 }
@@ -226,6 +234,7 @@ export class SickNoteEditor {
     const treating = checkBox("sn-treating", d.declaredTreatingGp);
     treating.addEventListener("change", () => this.set({ declaredTreatingGp: treating.checked }));
     const treatingField = boundField("declaredTreatingGp", t("console.docs.sn.treating"), treating);
+    treatingField.wrap.append(h("p", { class: "field-hint sn-treating-recorded", testid: "sn-treating-recorded" }, treatingRecorded(o.treatingDoctor)));
 
     const reason = textArea("sn-reason", d.reason, 3);
     reason.maxLength = REASON_MAX_CHARS;

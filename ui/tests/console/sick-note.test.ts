@@ -11,6 +11,7 @@ import {
   periodText,
   sickNoteContent,
   sickNoteDraftFrom,
+  treatingRecorded,
   validateSickNote,
   type SickNoteDraft,
 } from "../../src/console/sick-note-editor";
@@ -123,6 +124,15 @@ describe("sick note editor", () => {
     expect(editor.check()).toBe(true);
     byTestId<HTMLInputElement>("sn-treating")!.click();
     expect(editor.content()).toMatchObject({ days: 3, declaredTreatingGp: true, exits: "allowed" });
+  });
+
+  it("says what the station recorded about the médecin traitant", () => {
+    expect(treatingRecorded(null)).toBe(t("console.docs.sn.treatingNone"));
+    expect(treatingRecorded({ name: "Dr Paul Lefèvre", rpps: "10101234567" })).toContain("RPPS 10101234567");
+    expect(treatingRecorded({ name: "Dr Paul Lefèvre", rpps: null })).toBe(t("console.docs.sn.treatingRecordedNoRpps", { name: "Dr Paul Lefèvre" }));
+    const editor = new SickNoteEditor({ draft: draft(), treatingDoctor: { name: "Dr Paul Lefèvre", rpps: "10101234567" } });
+    document.body.append(editor.root);
+    expect(byTestId("sn-treating-recorded")!.textContent).toContain("Dr Paul Lefèvre");
   });
 
   it("masks the start date as JJ/MM/AAAA", () => {
