@@ -41,6 +41,16 @@ pub(crate) fn date_long(d: NaiveDate) -> String {
     format!("{day} {month} {}", d.year())
 }
 
+const WEEKDAYS: [&str; 7] = [
+    "lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche",
+];
+
+/// "jeudi 26 novembre 2026" ("vendredi 1er janvier 2027").
+pub(crate) fn date_with_weekday(d: NaiveDate) -> String {
+    let weekday = WEEKDAYS[d.weekday().num_days_from_monday() as usize];
+    format!("{weekday} {}", date_long(d))
+}
+
 /// "26/11/2026".
 pub(crate) fn date_short(d: NaiveDate) -> String {
     d.format("%d/%m/%Y").to_string()
@@ -61,6 +71,11 @@ mod tests {
         let d = NaiveDate::from_ymd_opt(2026, 8, 1).unwrap();
         assert_eq!(date_long(d), "1er août 2026");
         assert_eq!(date_short(d), "01/08/2026");
+        assert_eq!(date_with_weekday(d), "samedi 1er août 2026");
+        let thursday = NaiveDate::from_ymd_opt(2026, 11, 26).unwrap();
+        assert_eq!(date_with_weekday(thursday), "jeudi 26 novembre 2026");
+        let sunday = NaiveDate::from_ymd_opt(2026, 11, 29).unwrap();
+        assert_eq!(date_with_weekday(sunday), "dimanche 29 novembre 2026");
         let t = DateTime::parse_from_rfc3339("2026-11-26T09:05:00+01:00").unwrap();
         assert_eq!(date_long(day(&t)), "26 novembre 2026");
         assert_eq!(time(&t), "9 h 05");

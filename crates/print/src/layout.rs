@@ -129,6 +129,11 @@ impl Writer {
         })
     }
 
+    /// Number of pages started so far.
+    pub fn pages(&self) -> usize {
+        self.pages.len()
+    }
+
     /// Starts a new page; the cursor goes to `top`.
     pub fn new_page(&mut self, top: f32) {
         self.pages.push(Vec::new());

@@ -1,9 +1,12 @@
-//! Relais documents as A4 PDF: the prescription (ordonnance) and the consultation report.
+//! Relais documents as A4 PDF: the prescription (ordonnance), the consultation report and
+//! the sick note (arrêt de travail).
 //!
 //! - [`prescription::render`]: every mention the Code de la santé publique requires
 //!   (R5132-3), the unique number with its QR code, the ALD bizone layout when a line is
 //!   for the affection de longue durée, page numbers when the lines run over a page;
 //! - [`report::render`]: the compte rendu of the teleconsultation (R6316-3/4);
+//! - [`sick_note::render`]: the avis d'arrêt de travail, one page for the caisse's medical
+//!   service (with the medical reason) and one for the employer (without it);
 //! - `render_signed` variants print the electronic signature block (signer, date, version,
 //!   the SHA-256 of the signed content, the version it replaces).
 //!
@@ -24,6 +27,7 @@ mod layout;
 pub mod prescription;
 mod qr;
 pub mod report;
+pub mod sick_note;
 
 /// Why a document cannot be printed. `Display` is the French message.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
