@@ -67,7 +67,7 @@ pub struct PrintJob {
     pub id: String,
     /// The document printed.
     pub document_id: String,
-    /// Its kind (`prescription`, `report`).
+    /// Its kind (`prescription`, `report`, `sickNote`).
     pub document_kind: String,
     /// Its version.
     pub document_version: u32,
@@ -99,7 +99,7 @@ pub struct Document {
     pub id: String,
     /// The station's consultation.
     pub consultation_id: String,
-    /// `prescription` or `report`.
+    /// `prescription`, `report` or `sickNote`.
     pub kind: String,
     /// Version, 1 then + 1 per correction.
     pub version: u32,
@@ -107,7 +107,7 @@ pub struct Document {
     pub supersedes: Option<String>,
     /// Whether a newer version replaces it.
     pub superseded: bool,
-    /// The signed content (Prescription or Report JSON).
+    /// The signed content (Prescription, Report or SickNote JSON).
     pub content: serde_json::Value,
     /// SHA-256 of the content.
     pub sha256: String,
@@ -227,7 +227,13 @@ pub fn render_pdf(doc: &DocumentRow) -> Result<Vec<u8>, ApiError> {
                 .map_err(|e| not_printable(e.code()))?;
             relais_print::report::render_signed(&r, &signature).map_err(|e| not_printable(e.code()))
         }
-        Some(DocumentKind::SickNote) | None => Err(not_printable("KIND")),
+        Some(DocumentKind::SickNote) => {
+            let n = relais_core::sick_note::SickNote::from_json(&content)
+                .map_err(|e| not_printable(e.code()))?;
+            relais_print::sick_note::render_signed(&n, &signature)
+                .map_err(|e| not_printable(e.code()))
+        }
+        None => Err(not_printable("KIND")),
     }
 }
 
@@ -604,6 +610,7 @@ fn kind_title(kind: &str) -> &'static str {
     match kind {
         "prescription" => "ordonnance",
         "report" => "compte rendu",
+        "sickNote" => "arrêt de travail",
         _ => "document",
     }
 }
@@ -812,6 +819,68 @@ mod tests {
         let again = station.retry_print(&job.id).expect("retry");
         assert_eq!(again.attempts, 2);
         assert_eq!(station.print_status(&job.id).expect("s").state, "done");
+    }
+
+    fn sick_note() -> serde_json::Value {
+        serde_json::json!({
+            "id": "AAT-1", "issuedAt": "2026-11-26T10:42:00+01:00",
+            "prescriber": prescription()["prescriber"],
+            "patient": prescription()["patient"],
+            "kind": "initial", "startDate": "2026-11-26", "days": 3,
+            "byTreatingGp": false, "treatingGpSource": "declaration",
+            "reason": "Syndrome grippal", "exits": "allowed", "exitsJustification": null, "notes": ""
+        })
+    }
+
+    #[test]
+    fn a_sick_note_is_stored_rendered_on_two_pages_and_printed() {
+        let dir = tempfile::tempdir().expect("tmp");
+        let (station, _now, spool) = station(dir.path());
+        let mut doc = signed("s1", sick_note());
+        doc.kind = DocumentKind::SickNote;
+        assert!(station
+            .receive_document(&doc, ReceivedVia::DataChannel)
+            .expect("stored"));
+        let listed = station.documents("c1").expect("list");
+        assert_eq!(listed.len(), 1);
+        assert_eq!(
+            (listed[0].kind.as_str(), listed[0].version),
+            ("sickNote", 1)
+        );
+        assert_eq!(listed[0].content["reason"], "Syndrome grippal");
+
+        // Rendered by relais_print: the caisse's page with the reason, the employer's without.
+        let row = station
+            .with_store(|store, at| store.get_document(&Actor::system(), at, "s1"))
+            .expect("row");
+        let pdf = render_pdf(&row).expect("pdf");
+        let path = dir.path().join("sick-note.pdf");
+        std::fs::write(&path, &pdf).expect("write");
+        let out = std::process::Command::new("pdftotext")
+            .arg(&path)
+            .arg("-")
+            .output()
+            .expect("pdftotext (poppler-utils)");
+        let text = String::from_utf8_lossy(&out.stdout).to_string();
+        let pages: Vec<&str> = text
+            .split('\u{c}')
+            .filter(|p| !p.trim().is_empty())
+            .collect();
+        assert_eq!(pages.len(), 2, "{text}");
+        assert!(pages[0].contains("Syndrome grippal") && !pages[1].contains("Syndrome grippal"));
+        assert!(pages[1].contains("employeur"));
+
+        // Queued and followed like a prescription, reprint included.
+        let job = station.print_document("s1", None).expect("print");
+        assert_eq!(
+            (job.state.as_str(), job.document_kind.as_str()),
+            ("printing", "sickNote")
+        );
+        spool.next.lock().expect("next").push(SpoolJob::Completed);
+        assert_eq!(station.print_status(&job.id).expect("s").state, "done");
+        let again = station.print_document("s1", None).expect("reprint");
+        assert_ne!(again.id, job.id);
+        assert_eq!(station.document("s1").expect("doc").prints.len(), 2);
     }
 
     #[test]
