@@ -210,6 +210,25 @@ async fn steps() -> Result {
     }
     assert!(s.station.pending_prints()?.is_empty());
 
+    // Reprinted on demand: a new job, done as well.
+    let mut again = s.station.print_document(&doc.id, None)?;
+    while again.state == "printing" {
+        if started.elapsed() > Duration::from_secs(90) {
+            return Err(format!("reprint still printing: {again:?}").into());
+        }
+        tokio::time::sleep(Duration::from_millis(250)).await;
+        again = s.station.print_status(&again.id)?;
+    }
+    assert_eq!(again.state, "done", "{again:?}");
+    assert_ne!(again.spool_job, job.spool_job);
+    let stored = s.station.documents(&s.consultation_id)?;
+    let prints = stored
+        .iter()
+        .find(|d| d.id == doc.id)
+        .map(|d| d.prints.len())
+        .unwrap_or(0);
+    assert_eq!(prints, 2, "{stored:?}");
+
     s.calls.hang_up().await?;
     Ok(())
 }

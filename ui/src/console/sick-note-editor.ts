@@ -234,7 +234,8 @@ export class SickNoteEditor {
     const treating = checkBox("sn-treating", d.declaredTreatingGp);
     treating.addEventListener("change", () => this.set({ declaredTreatingGp: treating.checked }));
     const treatingField = boundField("declaredTreatingGp", t("console.docs.sn.treating"), treating);
-    treatingField.wrap.append(h("p", { class: "field-hint sn-treating-recorded", testid: "sn-treating-recorded" }, treatingRecorded(o.treatingDoctor)));
+    const recorded = h("p", { id: "sn-treating-recorded", class: "field-hint sn-treating-recorded", testid: "sn-treating-recorded" }, treatingRecorded(o.treatingDoctor));
+    treating.setAttribute("aria-describedby", `sn-treating-recorded ${treating.getAttribute("aria-describedby") ?? ""}`.trim());
 
     const reason = textArea("sn-reason", d.reason, 3);
     reason.maxLength = REASON_MAX_CHARS;
@@ -270,7 +271,7 @@ export class SickNoteEditor {
       this.general,
       kind.wrap,
       h("div", { class: "sn-dates" }, startField.wrap, daysField.wrap, this.period),
-      treatingField.wrap,
+      h("div", { class: "sn-treating" }, treatingField.wrap, recorded),
       reasonField.wrap,
       exits.wrap,
       this.justification.wrap,

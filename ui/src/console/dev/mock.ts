@@ -1,6 +1,6 @@
 /**
  * Dev-only fakes for looking at the console without a hub (`npm run dev`, then
- * `console.html?mock&screen=signin|waiting|empty|call|reconnecting|ended`).
+ * `console.html?mock&screen=signin|waiting|empty|call|reconnecting|ended|sick-note`).
  * Never bundled in a production build (see main.ts).
  */
 import type { CallDeps, ChannelLike, PeerLike, SocketLike } from "../call";
@@ -228,9 +228,21 @@ export function installMock(params: URLSearchParams): { opts: ConsoleOptions; sc
       q<HTMLInputElement>("login-totp")!.value = "654321";
       q<HTMLButtonElement>("login-submit")!.click();
     }
-    if (scene === "call" || scene === "reconnecting" || scene === "ended") {
+    if (scene === "call" || scene === "reconnecting" || scene === "ended" || scene === "sick-note") {
       await wait(300);
       q<HTMLButtonElement>("accept")?.click();
+      if (scene === "sick-note") {
+        // The sick note tab with free exits (the justification shown) over 3 days.
+        await wait(800);
+        q<HTMLButtonElement>("tab-sickNote")?.click();
+        const days = q<HTMLInputElement>("sn-days");
+        if (days) {
+          days.value = "5";
+          days.dispatchEvent(new Event("input"));
+        }
+        q<HTMLInputElement>("sn-exits-allowedAnyTime")?.click();
+        q<HTMLElement>("sn-editor")?.scrollIntoView({ block: "start" });
+      }
       if (scene === "ended") {
         await wait(1500);
         q<HTMLButtonElement>("hangup")?.click();
