@@ -182,6 +182,11 @@ fn assemble(
         (Some(d), Some(r)) => report_pdf(d, r),
         _ => None,
     };
+    let sick_notes = documents
+        .iter()
+        .filter(|d| d.kind == "sickNote")
+        .filter_map(sick_note_input)
+        .collect();
     let document_ids = documents.iter().map(|d| d.id.clone()).collect();
     let export = ConsultationExport {
         consultation_id: row.id.clone(),
@@ -206,6 +211,7 @@ fn assemble(
         prescriptions,
         report: report_input,
         report_pdf,
+        sick_notes,
     };
     Ok((export, document_ids))
 }
@@ -222,6 +228,23 @@ pub fn report_pdf(document: &DocumentRow, _report: &Report) -> Option<Vec<u8>> {
     crate::documents::render_pdf(document)
         .inspect_err(|e| tracing::warn!(code = %e.code, "report PDF left out of the export"))
         .ok()
+}
+
+/// A signed sick note and its PDF (both volets) for the export; left out (and logged by
+/// code) when it cannot be read or rendered.
+fn sick_note_input(document: &DocumentRow) -> Option<relais_fhir::SickNoteInput> {
+    let note = relais_core::sick_note::SickNote::from_json(&document.content.to_string())
+        .inspect_err(|e| tracing::warn!(code = %e.code(), "sick note left out of the export"))
+        .ok()?;
+    let pdf = crate::documents::render_pdf(document)
+        .inspect_err(|e| tracing::warn!(code = %e.code, "sick note PDF left out of the export"))
+        .ok()?;
+    Some(relais_fhir::SickNoteInput {
+        note,
+        version: document.version,
+        signed_at: document.signed_at,
+        pdf,
+    })
 }
 
 /// The latest version of each document: those no other document supersedes.
@@ -625,6 +648,19 @@ mod tests {
                     report("Pneumopathie"),
                     now + Duration::minutes(1),
                 ),
+            )?;
+            let sick_note = json!({
+                "id": "AAT-2026-000007",
+                "issuedAt": "2026-11-26T10:24:00+01:00",
+                "prescriber": gp(),
+                "patient": { "familyName": "MARTIN", "givenNames": "Claire Anne", "sex": "F", "birthDate": "1950-12-03" },
+                "kind": "initial", "startDate": "2026-11-26", "days": 2, "byTreatingGp": false,
+                "reason": "Pneumopathie", "exits": "notAllowed", "exitsJustification": null, "notes": ""
+            });
+            store.insert_document(
+                &Actor::system(),
+                now,
+                &document("doc-s1", &c.id, "sickNote", 1, None, sick_note, now),
             )
         })
         .unwrap();
@@ -755,6 +791,15 @@ mod tests {
         .unwrap();
         assert!(pdf.starts_with(b"%PDF"));
         assert_eq!(attachment["size"], pdf.len());
+        // The sick note as printed (both volets), typed by its text.
+        let note = &of("DocumentReference")[1];
+        assert_eq!(note["type"]["text"], "Avis d'arrêt de travail");
+        let note_pdf = base64::Engine::decode(
+            &base64::engine::general_purpose::STANDARD,
+            note["content"][0]["attachment"]["data"].as_str().unwrap(),
+        )
+        .unwrap();
+        assert!(note_pdf.starts_with(b"%PDF") && note_pdf != pdf);
 
         // Audited with ids and counts only.
         let trail = s.audit_trail(50).unwrap();
@@ -765,7 +810,10 @@ mod tests {
             .unwrap();
         assert_eq!(entry.record_id.as_deref(), Some(c.id.as_str()));
         // The documents exported by id (the current versions), no content.
-        assert_eq!(entry.detail, "format=fhir-r4 documents=doc-p1,doc-r2");
+        assert_eq!(
+            entry.detail,
+            "format=fhir-r4 documents=doc-p1,doc-s1,doc-r2"
+        );
         assert!(trail.ok);
 
         // A second export replaces the file with the same resource ids.

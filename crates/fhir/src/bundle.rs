@@ -225,6 +225,11 @@ pub fn build(input: &ConsultationExport) -> Result<Value, FhirError> {
             document::document_reference(
                 &uuid_of(&ids.urn("report-pdf")),
                 PdfDocument {
+                    kind: crate::common::concept(
+                        crate::codes::LOINC,
+                        crate::codes::CONSULT_NOTE.0,
+                        crate::codes::CONSULT_NOTE.1,
+                    ),
                     pdf,
                     title,
                     date: signed_at.unwrap_or(input.generated_at),
@@ -236,6 +241,18 @@ pub fn build(input: &ConsultationExport) -> Result<Value, FhirError> {
                 },
             ),
         ));
+    }
+
+    let sick_notes = sick_notes(input, &ids, &patient_ref, &encounter_ref, &doctor_ref);
+    if !sick_notes.is_empty() {
+        let (lines, refs): (Vec<String>, Vec<Value>) = sick_notes
+            .iter()
+            .map(|(l, r, _)| (l.clone(), r.clone()))
+            .unzip();
+        // Before the incidents, which close the document.
+        let at = sections.len().saturating_sub(1);
+        sections.insert(at, document::sick_note_section(lines, refs));
+        entries.extend(sick_notes.into_iter().map(|(_, _, entry)| entry));
     }
 
     let composition_urn = ids.urn("composition");
@@ -268,6 +285,53 @@ pub fn build(input: &ConsultationExport) -> Result<Value, FhirError> {
             .map(|(full_url, resource)| json!({ "fullUrl": full_url, "resource": resource }))
             .collect::<Vec<_>>(),
     }))
+}
+
+/// Each sick note: its line for the Composition, the reference to its DocumentReference, and
+/// the entry (fullUrl, DocumentReference) itself.
+fn sick_notes(
+    input: &ConsultationExport,
+    ids: &Ids,
+    patient: &Value,
+    encounter: &Value,
+    doctor: &Option<Value>,
+) -> Vec<(String, Value, (String, Value))> {
+    input
+        .sick_notes
+        .iter()
+        .map(|s| {
+            let n = &s.note;
+            let urn = ids.urn(&format!("sick-note:{}", n.id));
+            let end = n.end_date().unwrap_or(n.start_date);
+            let line = format!(
+                "{} du {} au {} inclus ({}), {}",
+                n.kind.label(),
+                n.start_date.format("%d/%m/%Y"),
+                end.format("%d/%m/%Y"),
+                n.days_text(),
+                n.exits.label().to_lowercase()
+            );
+            let title = format!("{} n° {}", document::SICK_NOTE_TYPE, n.id);
+            let author = doctor
+                .clone()
+                .unwrap_or_else(|| json!({ "display": n.prescriber.name.trim() }));
+            let resource = document::document_reference(
+                &uuid_of(&urn),
+                PdfDocument {
+                    kind: json!({ "text": document::SICK_NOTE_TYPE }),
+                    pdf: &s.pdf,
+                    title: &title,
+                    date: s.signed_at,
+                    signed: true,
+                    patient: patient.clone(),
+                    author,
+                    encounter: encounter.clone(),
+                    identifier: Some(format!("urn:relais:sick-note:{}:v{}", n.id, s.version)),
+                },
+            );
+            (line, reference(&urn, &title), (urn, resource))
+        })
+        .collect()
 }
 
 /// The bare UUID of a `urn:uuid:` reference (the resource's id).

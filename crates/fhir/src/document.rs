@@ -153,6 +153,8 @@ pub fn report_identifier(report_id: &str, version: u32) -> String {
 
 /// What the DocumentReference needs.
 pub struct PdfDocument<'a> {
+    /// The document's type (a CodeableConcept).
+    pub kind: Value,
     /// The PDF.
     pub pdf: &'a [u8],
     /// Title.
@@ -171,6 +173,14 @@ pub struct PdfDocument<'a> {
     pub identifier: Option<String>,
 }
 
+/// Type of the DocumentReference of a sick note (no LOINC code fits: text only).
+pub const SICK_NOTE_TYPE: &str = "Avis d'arrêt de travail";
+
+/// The sick notes section: one line per note, each referencing its DocumentReference.
+pub fn sick_note_section(lines: Vec<String>, entries: Vec<Value>) -> Value {
+    section(SICK_NOTE_TYPE, None, narrative::list(lines), entries)
+}
+
 /// The DocumentReference carrying the report's PDF (base64, with its size and SHA-1 as R4 asks).
 pub fn document_reference(id: &str, d: PdfDocument<'_>) -> Value {
     let b64 = base64::engine::general_purpose::STANDARD;
@@ -180,7 +190,7 @@ pub fn document_reference(id: &str, d: PdfDocument<'_>) -> Value {
         "id": id,
         "status": "current",
         "docStatus": if d.signed { "final" } else { "preliminary" },
-        "type": concept(LOINC, CONSULT_NOTE.0, CONSULT_NOTE.1),
+        "type": d.kind,
         "subject": d.patient,
         "date": instant(&d.date),
         "author": [d.author],

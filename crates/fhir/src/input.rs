@@ -31,6 +31,21 @@ pub struct ConsultationExport {
     pub report: Option<ReportInput>,
     /// The report as printed (PDF), carried in a DocumentReference.
     pub report_pdf: Option<Vec<u8>>,
+    /// The signed sick notes (latest version of each), each carried in a DocumentReference.
+    pub sick_notes: Vec<SickNoteInput>,
+}
+
+/// A signed sick note (arrêt de travail) and its PDF.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SickNoteInput {
+    /// The signed content.
+    pub note: relais_core::sick_note::SickNote,
+    /// Its version (a correction replaces the previous version).
+    pub version: u32,
+    /// When the doctor signed it.
+    pub signed_at: DateTime<Utc>,
+    /// The note as printed (both volets).
+    pub pdf: Vec<u8>,
 }
 
 /// The patient.

@@ -18,7 +18,8 @@
 //!   weight 29463-7, capillary glucose 41653-7), and the instrument's **Device**;
 //! - **MedicationRequest** per prescription line (dosage text, quantity, renewals,
 //!   substitution, ALD);
-//! - **DocumentReference** with the report's PDF in base64.
+//! - **DocumentReference** with the report's PDF in base64, and one per sick note (type
+//!   text "Avis d'arrêt de travail", its two volets as printed), listed in a Composition section.
 //!
 //! Pure: no I/O, no clock (the export time is an input). Every `fullUrl` and reference is a
 //! `urn:uuid:` derived from the consultation's id, so re-exporting gives the same ids.

@@ -308,6 +308,7 @@ fn full() -> ConsultationExport {
             Some("ab".repeat(32)),
         )),
         report_pdf: Some(b"%PDF-1.7\n% compte rendu\n%%EOF\n".to_vec()),
+        sick_notes: vec![],
     }
 }
 
@@ -808,4 +809,73 @@ fn prescriptions_without_a_known_doctor_name_their_prescriber_once() {
         "12 rue du Bourg, 28000 Chartres, France"
     );
     assert_eq!(meds[2]["groupIdentifier"]["value"], "ORD-2026-000124");
+}
+
+fn sick_note() -> relais_core::sick_note::SickNote {
+    relais_core::sick_note::SickNote::from_json(
+        &json!({
+            "id": "7c9e6679-7425-40de-944b-e07fc1f90ae7",
+            "issuedAt": "2026-11-26T10:46:00+01:00",
+            "prescriber": {
+                "name": "Dr Hélène Lefèvre", "qualification": "Médecin généraliste",
+                "rpps": RPPS_GP, "address": "12 rue du Bourg, 28000 Chartres",
+                "phone": "+33237123456", "email": "h.lefevre@example.fr"
+            },
+            "patient": { "familyName": "Moreau", "givenNames": "Léa", "sex": "F", "birthDate": "1985-02-14" },
+            "kind": "initial", "startDate": "2026-11-26", "days": 3, "byTreatingGp": false,
+            "reason": "Syndrome grippal", "exits": "allowed", "exitsJustification": null, "notes": ""
+        })
+        .to_string(),
+    )
+    .expect("sick note")
+}
+
+#[test]
+fn a_sick_note_is_a_document_reference_listed_in_the_composition() {
+    let mut input = full();
+    let pdf = b"%PDF-1.7\n% avis d'arret de travail\n%%EOF\n".to_vec();
+    input.sick_notes = vec![SickNoteInput {
+        note: sick_note(),
+        version: 2,
+        signed_at: at(9, 46, 30),
+        pdf: pdf.clone(),
+    }];
+    let bundle = build(&input).expect("bundle");
+    validate(&bundle).unwrap_or_else(|e| panic!("validator refused: {e}"));
+    assert_references_resolve(&bundle);
+    let docs = resources(&bundle, "DocumentReference");
+    assert_eq!(docs.len(), 2);
+    let note = docs[1];
+    assert_eq!(note["type"], json!({ "text": "Avis d'arrêt de travail" }));
+    assert_eq!(note["docStatus"], "final");
+    assert_eq!(
+        note["masterIdentifier"]["value"],
+        "urn:relais:sick-note:7c9e6679-7425-40de-944b-e07fc1f90ae7:v2"
+    );
+    let attachment = &note["content"][0]["attachment"];
+    let data = base64::engine::general_purpose::STANDARD
+        .decode(attachment["data"].as_str().unwrap_or(""))
+        .expect("base64");
+    assert_eq!(data, pdf);
+    // The Composition lists it, before the incidents that close the document.
+    let composition = resources(&bundle, "Composition")[0];
+    let sections = composition["section"].as_array().expect("sections");
+    let i = sections
+        .iter()
+        .position(|s| s["title"] == "Avis d'arrêt de travail")
+        .expect("sick note section");
+    assert_eq!(sections[i + 1]["title"], "Incidents techniques");
+    let text = sections[i]["text"]["div"].as_str().unwrap_or("");
+    assert!(
+        text.contains("Arrêt initial du 26/11/2026 au 28/11/2026 inclus (3 jours)"),
+        "{text}"
+    );
+    // The medical reason stays in the PDF, not in the Composition's text.
+    assert!(!text.contains("grippal"));
+    let entry = &sections[i]["entry"][0]["reference"];
+    assert_eq!(
+        resolve(&bundle, &sections[i]["entry"][0])["resourceType"],
+        "DocumentReference"
+    );
+    assert!(entry.as_str().is_some_and(|r| r.starts_with("urn:uuid:")));
 }
