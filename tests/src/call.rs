@@ -2,7 +2,7 @@
 //! backend (relais-app, synthetic camera and tone) enrolled at it, and the GP in headless
 //! Chromium on the console. Used by the end-to-end tests and the call benchmark.
 use std::collections::VecDeque;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -14,12 +14,12 @@ use relais_core::identity::{Coverage, Patient, Sex};
 use relais_core::triage::{Answers, PriorityCriteria};
 use relais_hub::RunningHub;
 use relais_media::VideoFrame;
-use relais_protocol::api::{NewAccount, Role};
+use relais_protocol::api::{CreatedAccount, NewAccount, Role};
 use serde_json::Value;
 
 use crate::gp::GpBrowser;
 use crate::netns::NetNs;
-use crate::{Result, PASSPHRASE};
+use crate::{eventually, eventually_every, Result, PASSPHRASE};
 
 /// The GP's e-mail.
 pub const GP_EMAIL: &str = "dr.martin@relais.test";
@@ -172,58 +172,9 @@ impl CallScenario {
         config.turn_secret = options.turn_secret.clone();
         config.relay_only = options.relay_only;
         let hub = relais_hub::start(config).await?;
-        let admin = hub.admin();
-        let gp = admin
-            .create_account(NewAccount {
-                email: GP_EMAIL.into(),
-                name: "Dr Claire Martin".into(),
-                rpps: Some("10100345676".into()),
-                password: GP_PASSWORD.into(),
-                role: Role::Gp,
-                profile: Some(relais_hub::demo::demo_gp_profile()),
-            })
-            .await?;
-        let code = admin.create_enrolment_code("Pharmacie du Marché").await?;
-
-        let station = Arc::new(Station::start(
-            Config {
-                data_dir: dir.path().join("station"),
-                key_store: KeyStoreChoice::Passphrase,
-                lock_after_seconds: 3600,
-                hub_url: None,
-                hub_fingerprint: None,
-            },
-            Box::new(SystemClock),
-        ));
-        station.unlock_storage(PASSPHRASE)?;
-        station.setup_site(SetupInput {
-            site: SiteInput {
-                kind: SiteKind::Pharmacie,
-                name: "Pharmacie du Marché".into(),
-                commune: "Chartres".into(),
-                address: None,
-            },
-            user: UserInput {
-                username: "ines".into(),
-                display_name: "Inès Martin".into(),
-                profession: "Pharmacienne".into(),
-                rpps: None,
-                password: "mot de passe de la pharmacienne".into(),
-            },
-        })?;
-        station
-            .enrol(EnrolInput {
-                url: hub.url(),
-                fingerprint: Some(hub.fingerprint().to_string()),
-                code: code.code,
-            })
-            .await?;
-        let consultation_id = requested_consultation(
-            &station,
-            ("Durand", "Paul", Sex::M),
-            NaiveDate::from_ymd_opt(1950, 3, 14).ok_or("date")?,
-            "Toux grasse et fièvre depuis trois jours",
-        )?;
+        let gp = create_gp(&hub).await?;
+        let (station, consultation_id) =
+            enrolled_station(&dir.path().join("station"), &hub).await?;
         let probe = Arc::new(Probe::default());
         let calls = Calls::new(
             Arc::clone(&station),
@@ -272,6 +223,145 @@ impl CallScenario {
         Ok(())
     }
 
+    /// The station calls, the GP signs in and accepts, and both sides say connected (the
+    /// console within 30 s, then the station within 20 s): the station's status then.
+    pub async fn connect(&self) -> Result<CallStatus> {
+        self.calls.start(&self.consultation_id).await?;
+        self.gp_signs_in().await?;
+        self.gp_accepts().await?;
+        self.gp
+            .wait_attr("call-state", "data-state", Duration::from_secs(30), |v| {
+                v == "connected"
+            })
+            .await?;
+        self.station_state(CallState::Connected, Duration::from_secs(20))
+            .await
+    }
+
+    /// Waits until the station decodes GP frames whose counter moves (more than 5 new
+    /// frames, the last differing from the first): when the fifth new frame arrived.
+    pub async fn station_sees_gp_moving(&self, within: Duration) -> Result<Instant> {
+        let start = lock(&self.probe.frames).len();
+        eventually_every(
+            "GP frames moving at the station",
+            within,
+            Duration::from_millis(20),
+            async || {
+                let frames = lock(&self.probe.frames);
+                (frames.len() > start + 5 && frames[frames.len() - 1].1 != frames[start].1)
+                    .then(|| frames[start + 5].0)
+            },
+        )
+        .await
+    }
+
+    /// Waits until two readings of the station's picture in the console, 100 ms apart,
+    /// give different frame counters: when.
+    pub async fn console_sees_station_moving(&self, within: Duration) -> Result<Instant> {
+        let mut last = None;
+        eventually(
+            "station picture moving in the console",
+            within,
+            async || {
+                let now = self
+                    .gp_reads_remote()
+                    .await
+                    .ok()
+                    .and_then(|v| v["counter"].as_u64());
+                let moved = now.is_some() && last.is_some() && now != last;
+                last = now;
+                moved.then(Instant::now)
+            },
+        )
+        .await
+    }
+
+    /// Waits until the console hears the station's 440 Hz tone 25 dB above 2500 Hz: both
+    /// levels (dB); the error says what was read last.
+    pub async fn gp_hears_station(&self, within: Duration) -> Result<(f64, f64)> {
+        let mut last = None;
+        let heard = eventually("station tone in the console", within, async || {
+            let v = self.gp_reads_remote().await.ok()?;
+            let levels = (v["toneDb"].as_f64(), v["otherDb"].as_f64());
+            last = Some(v);
+            let (tone, other) = (levels.0?, levels.1?);
+            (tone > other + 25.0).then_some((tone, other))
+        })
+        .await;
+        heard.map_err(|e| format!("{e}; last read {last:?}").into())
+    }
+
+    /// Waits until the station has decoded more than 10 GP frames with a moving counter:
+    /// the first and last counters.
+    pub async fn station_decodes_gp(&self, within: Duration) -> Result<(u16, u16)> {
+        eventually("GP video at the station", within, async || {
+            let frames = lock(&self.probe.frames);
+            let (first, last) = (frames.first()?.1, frames.last()?.1);
+            (frames.len() > 10 && last != first).then_some((first, last))
+        })
+        .await
+    }
+
+    /// Waits until the station hears the GP's 1000 Hz tone (level above 0.05, ten times the
+    /// 440 Hz level): both levels.
+    pub async fn station_hears_gp(&self, within: Duration) -> Result<(f32, f32)> {
+        eventually("GP tone at the station", within, async || {
+            let on = self.probe.tone_level(1000.0);
+            let off = self.probe.tone_level(440.0);
+            (on > 0.05 && on > 10.0 * off).then_some((on, off))
+        })
+        .await
+    }
+
+    /// Sends a reading typed by hand (38.4 °C) on the data channel and waits until the
+    /// console's readings panel shows it: the panel's text.
+    pub async fn reading_reaches_console(&self) -> Result<String> {
+        let reading = serde_json::json!({
+            "type": "reading",
+            "reading": { "kind": "temperature", "celsius": 38.4 },
+            "takenAt": chrono::Utc::now(),
+            "source": "manual"
+        });
+        self.calls.send_data(reading.to_string()).await?;
+        eventually(
+            "reading in the console",
+            Duration::from_secs(10),
+            async || {
+                let text = self.gp.text("readings").await.ok()?;
+                text.contains("38,4").then_some(text)
+            },
+        )
+        .await
+    }
+
+    /// Checks that a cut of the media and its recovery are in the call's journal, stored in
+    /// the station's record, and that the hub's audit has the cut.
+    pub async fn incident_recorded(&self) -> Result {
+        let status = self.calls.status().ok_or("no call at the station")?;
+        let kinds: Vec<&str> = status.events.iter().map(|e| e.kind.as_str()).collect();
+        if !(kinds.contains(&"MEDIA_DISCONNECTED") && kinds.contains(&"RECOVERED")) {
+            return Err(format!("no cut and recovery in the journal: {kinds:?}").into());
+        }
+        eventually(
+            "the cut and its recovery in the station's record",
+            Duration::from_secs(5),
+            async || {
+                let stored = self.station.call_journal(&self.consultation_id).ok()?;
+                let has = |kind: &str| stored.iter().any(|e| e.kind == kind);
+                (has("MEDIA_DISCONNECTED") && has("RECOVERED")).then_some(())
+            },
+        )
+        .await?;
+        let audit = self.hub.admin().audit().await?;
+        if !audit
+            .iter()
+            .any(|e| e.detail.contains("MEDIA_DISCONNECTED"))
+        {
+            return Err("hub audit has no incident".into());
+        }
+        Ok(())
+    }
+
     /// Waits for the station's call state.
     pub async fn station_state(&self, state: CallState, within: Duration) -> Result<CallStatus> {
         let deadline = Instant::now() + within;
@@ -299,6 +389,82 @@ impl CallScenario {
     pub async fn gp_reads_remote(&self) -> Result<Value> {
         self.gp.eval_async(READ_REMOTE_JS).await
     }
+}
+
+/// The nurse's (the station manager's) user name.
+pub const NURSE_USERNAME: &str = "ines";
+/// The nurse's password.
+pub const NURSE_PASSWORD: &str = "mot de passe de la pharmacienne";
+
+/// The station's configuration on `data_dir` (key from [`PASSPHRASE`], no hub yet).
+pub fn station_config(data_dir: &Path) -> Config {
+    Config {
+        data_dir: data_dir.to_path_buf(),
+        key_store: KeyStoreChoice::Passphrase,
+        lock_after_seconds: 3600,
+        hub_url: None,
+        hub_fingerprint: None,
+    }
+}
+
+/// The station's backend on `data_dir`, record unlocked, set up as the Pharmacie du Marché
+/// with its manager ([`NURSE_USERNAME`]), enrolled at `hub`, with a consultation of Paul
+/// Durand requesting a GP: the station and the consultation's id.
+pub async fn enrolled_station(data_dir: &Path, hub: &RunningHub) -> Result<(Arc<Station>, String)> {
+    let code = hub
+        .admin()
+        .create_enrolment_code("Pharmacie du Marché")
+        .await?;
+    let station = Arc::new(Station::start(
+        station_config(data_dir),
+        Box::new(SystemClock),
+    ));
+    station.unlock_storage(PASSPHRASE)?;
+    station.setup_site(SetupInput {
+        site: SiteInput {
+            kind: SiteKind::Pharmacie,
+            name: "Pharmacie du Marché".into(),
+            commune: "Chartres".into(),
+            address: None,
+        },
+        user: UserInput {
+            username: NURSE_USERNAME.into(),
+            display_name: "Inès Martin".into(),
+            profession: "Pharmacienne".into(),
+            rpps: None,
+            password: NURSE_PASSWORD.into(),
+        },
+    })?;
+    station
+        .enrol(EnrolInput {
+            url: hub.url(),
+            fingerprint: Some(hub.fingerprint().to_string()),
+            code: code.code,
+        })
+        .await?;
+    let consultation_id = requested_consultation(
+        &station,
+        ("Durand", "Paul", Sex::M),
+        NaiveDate::from_ymd_opt(1950, 3, 14).ok_or("date")?,
+        "Toux grasse et fièvre depuis trois jours",
+    )?;
+    Ok((station, consultation_id))
+}
+
+/// The GP's account at the hub (Dr Claire Martin, [`GP_EMAIL`], [`GP_PASSWORD`]), with
+/// its TOTP secret.
+pub async fn create_gp(hub: &RunningHub) -> Result<CreatedAccount> {
+    Ok(hub
+        .admin()
+        .create_account(NewAccount {
+            email: GP_EMAIL.into(),
+            name: "Dr Claire Martin".into(),
+            rpps: Some("10100345676".into()),
+            password: GP_PASSWORD.into(),
+            role: Role::Gp,
+            profile: Some(relais_hub::demo::demo_gp_profile()),
+        })
+        .await?)
 }
 
 /// Creates a patient (`(family name, given names, sex)`) and an accepted intake at the

@@ -21,6 +21,9 @@ pub mod gp;
 pub mod netns;
 pub mod steth;
 pub mod turn;
+pub mod wait;
+
+pub use wait::{eventually, eventually_every};
 
 /// The passphrase of the test stations' encrypted record.
 pub const PASSPHRASE: &str = "phrase secrète du poste de test";

@@ -2,29 +2,11 @@
 //! camera (frame counter) and tone (440 Hz), and the GP in headless Chromium with a fake
 //! camera (frame counter) and microphone (1000 Hz).
 #![allow(clippy::unwrap_used)]
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use relais_app::call::CallState;
 use relais_e2e::call::{CallScenario, ScenarioOptions};
-use relais_e2e::Result;
-
-/// Waits until `check` gives `Some`, polling.
-async fn eventually<T>(
-    what: &str,
-    within: Duration,
-    mut check: impl AsyncFnMut() -> Option<T>,
-) -> Result<T> {
-    let deadline = Instant::now() + within;
-    loop {
-        if let Some(v) = check().await {
-            return Ok(v);
-        }
-        if Instant::now() > deadline {
-            return Err(format!("{what}: not within {within:?}").into());
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-}
+use relais_e2e::{eventually, Result};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn gp_and_station_see_and_hear_each_other_then_hang_up() -> Result {
@@ -56,22 +38,21 @@ async fn gp_and_station_see_and_hear_each_other_then_hang_up_steps() -> Result {
         .await?;
     assert_eq!(connected.gp_name.as_deref(), Some("Dr Claire Martin"));
     // The record follows: the consultation is now "in call".
-    let mut state = None;
-    for _ in 0..50 {
-        let today = s.station.today()?;
-        state = today
-            .iter()
-            .find(|i| i.consultation.id == s.consultation_id)
-            .map(|i| i.consultation.state);
-        if state == Some(relais_core::lifecycle::ConsultationState::InCall) {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    assert_eq!(
-        state,
-        Some(relais_core::lifecycle::ConsultationState::InCall)
-    );
+    eventually(
+        "the consultation in call in the record",
+        Duration::from_secs(5),
+        async || {
+            let today = s.station.today().ok()?;
+            today
+                .iter()
+                .any(|i| {
+                    i.consultation.id == s.consultation_id
+                        && i.consultation.state == relais_core::lifecycle::ConsultationState::InCall
+                })
+                .then_some(())
+        },
+    )
+    .await?;
 
     // Station → GP: the frame counter advances in the console, the 440 Hz tone is heard.
     let first = eventually(
@@ -97,70 +78,27 @@ async fn gp_and_station_see_and_hear_each_other_then_hang_up_steps() -> Result {
         later > first || first > 60_000,
         "counter went from {first} to {later}"
     );
-    let sound = eventually(
-        "station tone in the console",
-        Duration::from_secs(10),
-        async || {
-            let v = s.gp_reads_remote().await.ok()?;
-            let (tone, other) = (v["toneDb"].as_f64()?, v["otherDb"].as_f64()?);
-            (tone > other + 25.0).then_some((tone, other))
-        },
-    )
-    .await?;
+    let sound = s.gp_hears_station(Duration::from_secs(10)).await?;
     eprintln!(
         "console hears the station: 440 Hz at {:.0} dB, 2500 Hz at {:.0} dB",
         sound.0, sound.1
     );
 
     // GP → station: decoded frames carry an advancing counter, the 1000 Hz tone is heard.
-    let (a, b) = eventually(
-        "GP video at the station",
-        Duration::from_secs(15),
-        async || {
-            let frames = s.probe.frames.lock().unwrap();
-            let first = frames.first()?.1;
-            let last = frames.last()?.1;
-            (frames.len() > 10 && last != first).then_some((first, last))
-        },
-    )
-    .await?;
+    let (a, b) = s.station_decodes_gp(Duration::from_secs(15)).await?;
     eprintln!("station decoded GP frames {a}..{b}");
     assert!(
         *s.probe.jpegs.lock().unwrap() > 0,
         "no image for the webview"
     );
-    let level = eventually(
-        "GP tone at the station",
-        Duration::from_secs(10),
-        async || {
-            let on = s.probe.tone_level(1000.0);
-            let off = s.probe.tone_level(440.0);
-            (on > 0.05 && on > 10.0 * off).then_some((on, off))
-        },
-    )
-    .await?;
+    let level = s.station_hears_gp(Duration::from_secs(10)).await?;
     eprintln!(
         "station hears the GP: 1000 Hz level {:.3}, 440 Hz {:.4}",
         level.0, level.1
     );
 
     // A reading sent on the data channel shows in the console's panel.
-    let reading = serde_json::json!({
-        "type": "reading",
-        "reading": { "kind": "temperature", "celsius": 38.4 },
-        "takenAt": chrono::Utc::now(),
-        "source": "manual"
-    });
-    s.calls.send_data(reading.to_string()).await?;
-    let shown = eventually(
-        "reading in the console",
-        Duration::from_secs(10),
-        async || {
-            let text = s.gp.text("readings").await.ok()?;
-            text.contains("38,4").then_some(text)
-        },
-    )
-    .await?;
+    let shown = s.reading_reaches_console().await?;
     assert!(shown.contains("°C"), "{shown}");
 
     // Chat both ways.

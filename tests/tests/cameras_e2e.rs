@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 use relais_app::call::devices::CameraRole;
 use relais_app::call::CallState;
 use relais_e2e::call::{CallScenario, ScenarioOptions};
-use relais_e2e::Result;
+use relais_e2e::{eventually, Result};
 use relais_media::synthetic_cameras;
 use serde_json::Value;
 
@@ -48,23 +48,6 @@ else if (img.complete && img.naturalWidth) { done({ w: img.naturalWidth, h: img.
 else { img.onload = () => done({ w: img.naturalWidth, h: img.naturalHeight, dw: b.dataset.width, dh: b.dataset.height, size: Number(b.dataset.size), role: b.dataset.role, n: document.querySelectorAll('[data-testid="still"]').length }); img.onerror = () => done({ error: "not decodable" }); }
 "#;
 
-async fn eventually<T>(
-    what: &str,
-    within: Duration,
-    mut check: impl AsyncFnMut() -> Option<T>,
-) -> Result<T> {
-    let deadline = Instant::now() + within;
-    loop {
-        if let Some(v) = check().await {
-            return Ok(v);
-        }
-        if Instant::now() > deadline {
-            return Err(format!("{what}: not within {within:?}").into());
-        }
-        tokio::time::sleep(Duration::from_millis(150)).await;
-    }
-}
-
 /// Which synthetic camera the console sees, from the colour: `room`, `otoscope`, `dermatoscope`.
 fn colour_of(v: &Value) -> Option<&'static str> {
     let (r, b) = (v["r"].as_f64()?, v["b"].as_f64()?);
@@ -87,16 +70,7 @@ async fn gp_switches_cameras_takes_a_still_and_the_call_survives_an_unplugged_ca
 async fn steps() -> Result {
     let s = CallScenario::prepare(ScenarioOptions::default()).await?;
     let calls = &s.calls;
-    calls.start(&s.consultation_id).await?;
-    s.gp_signs_in().await?;
-    s.gp_accepts().await?;
-    s.gp.wait_attr("call-state", "data-state", Duration::from_secs(30), |v| {
-        v == "connected"
-    })
-    .await?;
-    let connected = s
-        .station_state(CallState::Connected, Duration::from_secs(20))
-        .await?;
+    let connected = s.connect().await?;
     assert_eq!(connected.camera.role, Some(CameraRole::Room));
     assert!(connected.camera.available);
     eprintln!("[cameras] connected, the station sends the room camera");
@@ -250,16 +224,8 @@ async fn steps() -> Result {
     eprintln!("[cameras] console shows the camera missing (black): {dark}");
     let notice = s.gp.text("camera-state").await?;
     assert!(notice.contains("ne répond pas"), "{notice}");
-    let sound = eventually(
-        "station tone while the camera is missing",
-        Duration::from_secs(10),
-        async || {
-            let v = s.gp_reads_remote().await.ok()?;
-            let (tone, other) = (v["toneDb"].as_f64()?, v["otherDb"].as_f64()?);
-            (tone > other + 25.0).then_some((tone, other))
-        },
-    )
-    .await?;
+    // The station's tone goes on while the camera is missing.
+    let sound = s.gp_hears_station(Duration::from_secs(10)).await?;
     eprintln!(
         "[cameras] sound goes on without the camera: {:.0} dB vs {:.0} dB",
         sound.0, sound.1

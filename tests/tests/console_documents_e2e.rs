@@ -5,7 +5,6 @@
 #![allow(clippy::unwrap_used)]
 use std::time::Duration;
 
-use relais_app::call::CallState;
 use relais_e2e::call::{CallScenario, ScenarioOptions};
 use relais_e2e::gp::RxLine;
 use relais_e2e::Result;
@@ -17,15 +16,7 @@ async fn gp_writes_signs_and_corrects_the_documents_in_the_call() -> Result {
 
 async fn steps() -> Result {
     let s = CallScenario::prepare(ScenarioOptions::default()).await?;
-    s.calls.start(&s.consultation_id).await?;
-    s.gp_signs_in().await?;
-    s.gp_accepts().await?;
-    s.gp.wait_attr("call-state", "data-state", Duration::from_secs(30), |v| {
-        v == "connected"
-    })
-    .await?;
-    s.station_state(CallState::Connected, Duration::from_secs(20))
-        .await?;
+    s.connect().await?;
     eprintln!("[documents] call connected");
 
     s.gp.open_documents_tab("prescription").await?;

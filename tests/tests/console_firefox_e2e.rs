@@ -4,29 +4,11 @@
 //! (1000 Hz). Sign-in with TOTP, accept, video and sound both ways, a reading on the data
 //! channel, the quality indicator, hang-up on both sides.
 #![allow(clippy::unwrap_used)]
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use relais_app::call::CallState;
 use relais_e2e::call::{CallScenario, ScenarioOptions};
-use relais_e2e::Result;
-
-/// Waits until `check` gives `Some`, polling.
-async fn eventually<T>(
-    what: &str,
-    within: Duration,
-    mut check: impl AsyncFnMut() -> Option<T>,
-) -> Result<T> {
-    let deadline = Instant::now() + within;
-    loop {
-        if let Some(v) = check().await {
-            return Ok(v);
-        }
-        if Instant::now() > deadline {
-            return Err(format!("{what}: not within {within:?}").into());
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-}
+use relais_e2e::{eventually, Result};
 
 /// Video codecs of the console's peer connection: those of its answer (its local
 /// description) and, from its statistics, those sent and received.
@@ -152,19 +134,7 @@ async fn steps() -> Result {
     eprintln!("[firefox] station frames {first}..{later} read in Firefox");
     // A click on the picture: Firefox lets a page's sound start after a user gesture only.
     s.gp.click("remote-video").await?;
-    let last_read = std::sync::Mutex::new(None);
-    let sound = eventually(
-        "station tone in Firefox",
-        Duration::from_secs(10),
-        async || {
-            let v = s.gp_reads_remote().await.ok()?;
-            *last_read.lock().unwrap() = Some(v.clone());
-            let (tone, other) = (v["toneDb"].as_f64()?, v["otherDb"].as_f64()?);
-            (tone > other + 25.0).then_some((tone, other))
-        },
-    )
-    .await
-    .map_err(|e| format!("{e}; last read {:?}", last_read.lock().unwrap()))?;
+    let sound = s.gp_hears_station(Duration::from_secs(10)).await?;
     eprintln!(
         "[firefox] Firefox hears the station: 440 Hz at {:.0} dB, 2500 Hz at {:.0} dB",
         sound.0, sound.1
@@ -188,18 +158,7 @@ async fn steps() -> Result {
     }
 
     // GP → station: decoded VP8 frames (Firefox numbers VP8 its own way) with a moving counter.
-    let frames = eventually(
-        "Firefox video at the station",
-        Duration::from_secs(15),
-        async || {
-            let frames = s.probe.frames.lock().unwrap();
-            let first = frames.first()?.1;
-            let last = frames.last()?.1;
-            (frames.len() > 10 && last != first).then_some((first, last))
-        },
-    )
-    .await;
-    let (a, b) = match frames {
+    let (a, b) = match s.station_decodes_gp(Duration::from_secs(15)).await {
         Ok(range) => range,
         Err(e) => {
             s.gp.screenshot("firefox-02-console-in-call").await?;
@@ -208,34 +167,14 @@ async fn steps() -> Result {
         }
     };
     eprintln!("[firefox] station decoded GP frames {a}..{b}");
-    let level = eventually(
-        "Firefox tone at the station",
-        Duration::from_secs(10),
-        async || {
-            let on = s.probe.tone_level(1000.0);
-            let off = s.probe.tone_level(440.0);
-            (on > 0.05 && on > 10.0 * off).then_some((on, off))
-        },
-    )
-    .await?;
+    let level = s.station_hears_gp(Duration::from_secs(10)).await?;
     eprintln!(
         "[firefox] station hears the GP: 1000 Hz level {:.3}, 440 Hz {:.4}",
         level.0, level.1
     );
 
     // A reading on the data channel shows in the console.
-    let reading = serde_json::json!({
-        "type": "reading",
-        "reading": { "kind": "temperature", "celsius": 38.4 },
-        "takenAt": chrono::Utc::now(),
-        "source": "manual"
-    });
-    s.calls.send_data(reading.to_string()).await?;
-    let shown = eventually("reading in Firefox", Duration::from_secs(10), async || {
-        let text = s.gp.text("readings").await.ok()?;
-        text.contains("38,4").then_some(text)
-    })
-    .await?;
+    let shown = s.reading_reaches_console().await?;
     assert!(shown.contains("°C"), "{shown}");
 
     // The quality indicator reads Firefox's statistics (it stays "unknown" otherwise).

@@ -7,11 +7,10 @@
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-use relais_app::call::CallState;
 use relais_e2e::call::{CallScenario, ScenarioOptions};
 use relais_e2e::cups::{self, PDF_PRINTER};
 use relais_e2e::gp::RxLine;
-use relais_e2e::Result;
+use relais_e2e::{eventually, Result};
 use relais_protocol::documents::content_sha256;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
@@ -23,11 +22,7 @@ async fn steps() -> Result {
     cups::require()?;
     let s = CallScenario::prepare(ScenarioOptions::default()).await?;
     s.station.set_default_printer(Some(PDF_PRINTER))?;
-    s.calls.start(&s.consultation_id).await?;
-    s.gp_signs_in().await?;
-    s.gp_accepts().await?;
-    s.station_state(CallState::Connected, Duration::from_secs(30))
-        .await?;
+    s.connect().await?;
     eprintln!("[rx] call connected");
 
     // The GP writes and signs the prescription in the console.
@@ -66,17 +61,15 @@ async fn steps() -> Result {
 
     // Live on the data channel: stored at the station, noted in the call's journal.
     let signed_at = Instant::now();
-    let deadline = signed_at + Duration::from_secs(20);
-    let doc = loop {
-        let docs = s.station.documents(&s.consultation_id)?;
-        if let Some(d) = docs.into_iter().find(|d| d.id == signed.id) {
-            break d;
-        }
-        if Instant::now() > deadline {
-            return Err("the signed prescription never reached the station".into());
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    };
+    let doc = eventually(
+        "the signed prescription at the station",
+        Duration::from_secs(20),
+        async || {
+            let docs = s.station.documents(&s.consultation_id).ok()?;
+            docs.into_iter().find(|d| d.id == signed.id)
+        },
+    )
+    .await?;
     eprintln!(
         "[rx] stored at the station {} ms after signing, via {}",
         signed_at.elapsed().as_millis(),

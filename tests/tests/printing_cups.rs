@@ -9,18 +9,14 @@ use std::path::Path;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use chrono::{NaiveDate, Utc};
+use chrono::Utc;
 use relais_app::documents::{PrintJob, ReceivedVia};
-use relais_app::dto::{EnrolInput, SetupInput, SignInInput, SiteInput, SiteKind, UserInput};
-use relais_app::{Config, KeyStoreChoice, Station, SystemClock};
-use relais_core::identity::Sex;
-use relais_e2e::call::requested_consultation;
+use relais_app::dto::SignInInput;
+use relais_app::{Station, SystemClock};
+use relais_e2e::call::{enrolled_station, station_config, NURSE_PASSWORD, NURSE_USERNAME};
 use relais_e2e::cups::{self, PDF_PRINTER, STOPPED_PRINTER};
 use relais_e2e::{within, Result, PASSPHRASE};
 use relais_protocol::documents::{content_sha256, DocumentKind, SignedDocument, Signer};
-
-const USER: &str = "ines";
-const PASSWORD: &str = "mot de passe de la pharmacienne";
 
 /// The prescription the GP signed (the hub fills id, date, prescriber and patient).
 fn prescription(id: &str) -> serde_json::Value {
@@ -59,57 +55,11 @@ fn signed(id: &str, hub_consultation_id: &str) -> SignedDocument {
     }
 }
 
-fn station_config(dir: &Path) -> Config {
-    Config {
-        data_dir: dir.to_path_buf(),
-        key_store: KeyStoreChoice::Passphrase,
-        lock_after_seconds: 3600,
-        hub_url: None,
-        hub_fingerprint: None,
-    }
-}
-
 /// A hub, an enrolled station, and a consultation sent to the hub: (hub, station,
 /// consultation id, the hub's id of it).
 async fn setup(dir: &Path) -> Result<(relais_hub::RunningHub, Arc<Station>, String, String)> {
     let hub = relais_hub::start(relais_hub::Config::for_tests(&dir.join("hub"))).await?;
-    let code = hub
-        .admin()
-        .create_enrolment_code("Pharmacie du Marché")
-        .await?;
-    let station = Arc::new(Station::start(
-        station_config(&dir.join("station")),
-        Box::new(SystemClock),
-    ));
-    station.unlock_storage(PASSPHRASE)?;
-    station.setup_site(SetupInput {
-        site: SiteInput {
-            kind: SiteKind::Pharmacie,
-            name: "Pharmacie du Marché".into(),
-            commune: "Chartres".into(),
-            address: None,
-        },
-        user: UserInput {
-            username: USER.into(),
-            display_name: "Inès Martin".into(),
-            profession: "Pharmacienne".into(),
-            rpps: None,
-            password: PASSWORD.into(),
-        },
-    })?;
-    station
-        .enrol(EnrolInput {
-            url: hub.url(),
-            fingerprint: Some(hub.fingerprint().to_string()),
-            code: code.code,
-        })
-        .await?;
-    let consultation_id = requested_consultation(
-        &station,
-        ("Durand", "Paul", Sex::M),
-        NaiveDate::from_ymd_opt(1950, 3, 14).ok_or("date")?,
-        "Toux grasse et fièvre depuis trois jours",
-    )?;
+    let (station, consultation_id) = enrolled_station(&dir.join("station"), &hub).await?;
     let sent = station.send_to_hub(&consultation_id).await?;
     Ok((hub, station, consultation_id, sent.ticket.consultation_id))
 }
@@ -288,8 +238,8 @@ async fn a_stopped_printer_leaves_the_print_pending_across_a_restart() -> Result
         );
         station.unlock_storage(PASSPHRASE)?;
         station.sign_in(SignInInput {
-            username: USER.into(),
-            password: PASSWORD.into(),
+            username: NURSE_USERNAME.into(),
+            password: NURSE_PASSWORD.into(),
         })?;
         let pending = station.pending_prints()?;
         assert_eq!(pending.len(), 1, "{pending:?}");

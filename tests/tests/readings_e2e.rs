@@ -4,16 +4,15 @@
 //! an implausible value and a cuff error are refused and reach neither.
 #![allow(clippy::unwrap_used)]
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use relais_app::call::CallState;
 use relais_app::readings::{ReadingInput, Readings, ReadingsEvent, ReadingsObserver};
 use relais_ble::manager::Backoff;
 use relais_ble::sim::SimulatedCentral;
 use relais_ble::{InstrumentKind, PairedDevice, PairedDevices};
 use relais_core::measurement::Reading;
 use relais_e2e::call::{CallScenario, ScenarioOptions};
-use relais_e2e::Result;
+use relais_e2e::{eventually, Result};
 use relais_peripherals::examples;
 
 const CUFF: &str = "C0:FF:EE:00:00:01";
@@ -38,24 +37,6 @@ impl Events {
                 _ => None,
             })
             .collect()
-    }
-}
-
-/// Waits until `check` gives `Some`, polling.
-async fn eventually<T>(
-    what: &str,
-    within: Duration,
-    mut check: impl AsyncFnMut() -> Option<T>,
-) -> Result<T> {
-    let deadline = Instant::now() + within;
-    loop {
-        if let Some(v) = check().await {
-            return Ok(v);
-        }
-        if Instant::now() > deadline {
-            return Err(format!("{what}: not within {within:?}").into());
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
     }
 }
 
@@ -93,11 +74,7 @@ async fn steps() -> Result {
         .ok_or("consultation of the day")?;
     readings.set_target(&patient_id, Some(&s.consultation_id));
 
-    s.calls.start(&s.consultation_id).await?;
-    s.gp_signs_in().await?;
-    s.gp_accepts().await?;
-    s.station_state(CallState::Connected, Duration::from_secs(30))
-        .await?;
+    s.connect().await?;
     eprintln!("[readings] call connected");
 
     // Typed by hand: recorded and pushed live.

@@ -3,11 +3,10 @@
 //! the station, mute, chat, and the end of the call.
 use std::time::Duration;
 
-use relais_e2e::call::{console_dir, FAKE_GP_MEDIA_JS, GP_EMAIL, GP_PASSWORD};
+use relais_e2e::call::{console_dir, create_gp, FAKE_GP_MEDIA_JS, GP_EMAIL, GP_PASSWORD};
 use relais_e2e::flow::{create_patient, first_start, intake, Person};
 use relais_e2e::gp::GpBrowser;
-use relais_e2e::{Result, Station};
-use relais_protocol::api::{NewAccount, Role};
+use relais_e2e::{eventually, Result, Station};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn nurse_enrols_requests_and_sees_the_gp() -> Result {
@@ -23,17 +22,7 @@ async fn nurse_enrols_requests_and_sees_the_gp_steps() -> Result {
     let mut config = relais_hub::Config::for_tests(&dir.path().join("hub"));
     config.console_dir = Some(console_dir());
     let hub = relais_hub::start(config).await?;
-    let gp_account = hub
-        .admin()
-        .create_account(NewAccount {
-            email: GP_EMAIL.into(),
-            name: "Dr Claire Martin".into(),
-            rpps: Some("10100345676".into()),
-            password: GP_PASSWORD.into(),
-            role: Role::Gp,
-            profile: Some(relais_hub::demo::demo_gp_profile()),
-        })
-        .await?;
+    let gp_account = create_gp(&hub).await?;
     let code = hub
         .admin()
         .create_enrolment_code("Pharmacie du Parvis")
@@ -94,53 +83,53 @@ async fn nurse_enrols_requests_and_sees_the_gp_steps() -> Result {
     s.wait_for_text("call-state", "communication").await?;
     let state = s.find("call-state").await?.attr("data-state").await?;
     assert_eq!(state.as_deref(), Some("connected"));
-    let mut frames = 0;
-    for _ in 0..100 {
-        frames = s
-            .find("remote-video")
-            .await?
-            .attr("data-frames")
-            .await?
-            .and_then(|f| f.parse::<u64>().ok())
-            .unwrap_or(0);
-        if frames > 10 {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    assert!(
-        frames > 10,
-        "the GP's picture did not reach the call screen ({frames} images)"
-    );
+    let frames = eventually(
+        "the GP's picture on the call screen (more than 10 images)",
+        Duration::from_secs(10),
+        async || {
+            let frames = s.find("remote-video").await.ok()?;
+            let frames = frames
+                .attr("data-frames")
+                .await
+                .ok()??
+                .parse::<u64>()
+                .ok()?;
+            (frames > 10).then_some(frames)
+        },
+    )
+    .await?;
     s.screenshot("12-call-connected").await?;
 
     // Mute shows on the button; chat reaches the console.
     eprintln!("[station call] connected with {frames} images; muting");
     s.click("call-mute").await?;
     eprintln!("[station call] mute clicked");
-    let mut pressed = None;
-    for _ in 0..50 {
-        pressed = s.find("call-mute").await?.attr("aria-pressed").await?;
-        if pressed.as_deref() == Some("true") {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    assert_eq!(pressed.as_deref(), Some("true"));
+    eventually(
+        "the mute button pressed",
+        Duration::from_secs(5),
+        async || {
+            let pressed = s.find("call-mute").await.ok()?.attr("aria-pressed").await;
+            (pressed.ok()?.as_deref() == Some("true")).then_some(())
+        },
+    )
+    .await?;
     eprintln!("[station call] muted");
     s.fill("call-chat-input", "Le patient est installé.")
         .await?;
     eprintln!("[station call] chat typed");
     s.click("call-chat-send").await?;
-    let mut chat = String::new();
-    for _ in 0..100 {
-        chat = gp.text("chat-log").await?;
-        if chat.contains("installé") {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    assert!(chat.contains("installé"), "console chat: {chat}");
+    eventually(
+        "the station's chat in the console",
+        Duration::from_secs(10),
+        async || {
+            gp.text("chat-log")
+                .await
+                .ok()?
+                .contains("installé")
+                .then_some(())
+        },
+    )
+    .await?;
 
     eprintln!("[station call] chat delivered");
     // The GP hangs up. The station's side of the end is checked on its backend in

@@ -1,10 +1,10 @@
 //! The station's device screen (Réglages › Appareils) under Xvfb through tauri-driver, with
 //! the synthetic devices: the camera preview shows images, the microphone's meter moves,
 //! the test tone plays, and a camera role given here is still there after a restart.
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use relais_e2e::flow::first_start;
-use relais_e2e::{Result, Station};
+use relais_e2e::{eventually, eventually_every, Result, Station};
 use serde_json::json;
 
 async fn attr_until(
@@ -14,17 +14,17 @@ async fn attr_until(
     within: Duration,
     ok: impl Fn(&str) -> bool,
 ) -> Result<String> {
-    let deadline = Instant::now() + within;
-    loop {
-        let value = s.find(testid).await?.attr(attr).await?.unwrap_or_default();
-        if ok(&value) {
-            return Ok(value);
-        }
-        if Instant::now() > deadline {
-            return Err(format!("{testid}[{attr}] = {value:?} after {within:?}").into());
-        }
-        tokio::time::sleep(Duration::from_millis(200)).await;
-    }
+    eventually_every(
+        &format!("{testid}[{attr}] as expected"),
+        within,
+        Duration::from_millis(200),
+        async || {
+            let value = s.find(testid).await.ok()?.attr(attr).await.ok()?;
+            let value = value.unwrap_or_default();
+            ok(&value).then_some(value)
+        },
+    )
+    .await
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -63,21 +63,15 @@ async fn steps() -> Result {
     let tone = s.invoke("device_check_speaker", json!({})).await?;
     eprintln!("[devices] test tone: {tone:?}");
     // The tone started above may still be playing: the button is disabled until it ends.
-    let deadline = std::time::Instant::now() + Duration::from_secs(10);
-    while s
-        .find("speaker-test")
-        .await?
-        .prop("disabled")
-        .await?
-        .as_deref()
-        == Some("true")
-    {
-        assert!(
-            std::time::Instant::now() < deadline,
-            "the test tone never ended"
-        );
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    eventually(
+        "the test tone to end",
+        Duration::from_secs(10),
+        async || {
+            let disabled = s.find("speaker-test").await.ok()?.prop("disabled").await;
+            (disabled.ok()?.as_deref() != Some("true")).then_some(())
+        },
+    )
+    .await?;
     s.click("speaker-test").await?;
     s.wait_for_text("speaker-note", "bip").await?;
 
