@@ -6,6 +6,8 @@
 use std::f64::consts::TAU;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use serde_json::Value;
@@ -147,6 +149,8 @@ impl PulseServer {
             .stderr(Stdio::null())
             .spawn()?;
         let mut out = child.stdout.take().ok_or("pacat stdout")?;
+        let count = Arc::new(AtomicUsize::new(0));
+        let counted = count.clone();
         let reader = std::thread::spawn(move || {
             use std::io::Read;
             let mut samples: Vec<f32> = Vec::new();
@@ -169,13 +173,18 @@ impl PulseServer {
                         .map(|b| f32::from(i16::from_le_bytes([b[0], b[1]])) / 32768.0),
                 );
                 stamps.push((samples.len() as f64, wall));
+                counted.store(samples.len(), Ordering::Relaxed);
             }
             latency::Recording {
                 samples,
                 clock: latency::WallMap::new(stamps),
             }
         });
-        Ok(MonitorRecorder { child, reader })
+        Ok(MonitorRecorder {
+            child,
+            reader,
+            count,
+        })
     }
 }
 
@@ -183,9 +192,15 @@ impl PulseServer {
 pub struct MonitorRecorder {
     child: Child,
     reader: std::thread::JoinHandle<latency::Recording>,
+    count: Arc<AtomicUsize>,
 }
 
 impl MonitorRecorder {
+    /// Samples received so far (the source delivers only while its sink plays).
+    pub fn samples(&self) -> usize {
+        self.count.load(Ordering::Relaxed)
+    }
+
     /// Stops `pacat` and returns what it recorded.
     pub fn stop(mut self) -> Result<latency::Recording> {
         let _ = self.child.kill();
