@@ -273,6 +273,59 @@ mod tests {
     }
 
     #[test]
+    fn v6_accepts_sick_notes_and_keeps_the_documents_and_print_jobs_of_v5() {
+        let dir = tempfile::tempdir().expect("tmp");
+        let path = dir.path().join("v5.db");
+        {
+            // A station at schema v5 with a signed prescription and its print job.
+            let conn = Connection::open(&path).expect("open");
+            conn.execute_batch(&key().pragma_key_sql()).expect("key");
+            for sql in &MIGRATIONS[..5] {
+                conn.execute_batch(sql).expect("migration");
+            }
+            conn.pragma_update(None, "user_version", 5)
+                .expect("version");
+            conn.execute_batch(
+                "PRAGMA foreign_keys = OFF;
+                 INSERT INTO documents VALUES ('d1', 'c1', 'prescription', 1, NULL, '{}',
+                   printf('%.64d', 0), 't', 'Dr X', '10100345676', 't', 'hub');
+                 INSERT INTO print_jobs (id, document_id, printer, state, created_at, updated_at)
+                   VALUES ('j1', 'd1', 'P', 'failed', 't', 't');",
+            )
+            .expect("v5 rows");
+        }
+        let s = Store::open(&path, &key()).expect("migrate");
+        assert_eq!(s.schema_version().expect("v"), SCHEMA_VERSION);
+        let count = |table: &str| -> i64 {
+            s.conn
+                .query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0))
+                .expect("count")
+        };
+        assert_eq!((count("documents"), count("print_jobs")), (1, 1));
+        let insert = |id: &str, kind: &str| {
+            s.conn.execute(
+                "INSERT INTO documents VALUES (?1, 'c1', ?2, 1, NULL, '{}',
+                   printf('%.64d', 0), 't', 'Dr X', '10100345676', 't', 'hub')",
+                rusqlite::params![id, kind],
+            )
+        };
+        s.conn
+            .execute_batch("PRAGMA foreign_keys = OFF")
+            .expect("no consultation row here");
+        insert("d2", "sickNote").expect("a sick note is a document kind");
+        assert!(insert("d3", "letter").is_err(), "other kinds stay refused");
+        assert!(
+            s.conn.execute("DELETE FROM documents", []).is_err(),
+            "still append-only"
+        );
+        let ok: String = s
+            .conn
+            .query_row("PRAGMA integrity_check", [], |r| r.get(0))
+            .expect("check");
+        assert_eq!(ok, "ok");
+    }
+
+    #[test]
     fn pragmas_are_set() {
         let dir = tempfile::tempdir().expect("tmp");
         let s = Store::open(&dir.path().join("p.db"), &key()).expect("open");
