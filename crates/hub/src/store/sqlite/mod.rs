@@ -166,4 +166,56 @@ mod tests {
             .expect("sync");
         assert_eq!(sync, 2);
     }
+
+    #[test]
+    fn v3_accepts_sick_notes_and_keeps_the_documents_of_v2() {
+        let dir = tempfile::tempdir().expect("tmp");
+        let p = dir.path().join("v2.db");
+        let row = |id: &str, kind: &str, version: i64, supersedes: Option<&str>| {
+            format!(
+                "INSERT INTO documents VALUES ('{id}', 'c1', '{kind}', {version}, {}, '{{}}', 't',
+                   'a1', 'Dr X', '10100345676', printf('%.64d', 0));",
+                supersedes.map_or("NULL".to_string(), |s| format!("'{s}'"))
+            )
+        };
+        {
+            // A hub at schema v2 with a prescription and its correction.
+            let conn = Connection::open(&p).expect("open");
+            conn.execute_batch(&pragma_key_sql(&[1; 32])).expect("key");
+            for sql in &MIGRATIONS[..2] {
+                conn.execute_batch(sql).expect("migration");
+            }
+            conn.pragma_update(None, "user_version", 2)
+                .expect("version");
+            conn.execute_batch(&format!(
+                "PRAGMA foreign_keys = OFF; {} {}",
+                row("d1", "prescription", 1, None),
+                row("d2", "prescription", 2, Some("d1"))
+            ))
+            .expect("v2 rows");
+        }
+        let repo = SqliteRepo::open(&p, &[1; 32]).expect("migrate");
+        let conn = repo.lock();
+        let version: i64 = conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .expect("version");
+        assert_eq!(version, SCHEMA_VERSION);
+        let count: i64 = conn
+            .query_row("SELECT count(*) FROM documents", [], |r| r.get(0))
+            .expect("count");
+        assert_eq!(count, 2);
+        conn.execute_batch("PRAGMA foreign_keys = OFF")
+            .expect("no consultation row here");
+        conn.execute_batch(&row("s1", "sickNote", 1, None))
+            .expect("a sick note is a document kind");
+        assert!(conn.execute_batch(&row("x1", "letter", 1, None)).is_err());
+        assert!(
+            conn.execute("DELETE FROM documents", []).is_err(),
+            "still immutable"
+        );
+        let ok: String = conn
+            .query_row("PRAGMA integrity_check", [], |r| r.get(0))
+            .expect("check");
+        assert_eq!(ok, "ok");
+    }
 }
