@@ -32,6 +32,8 @@ pub const ONLINE_NOTE: &str = "Le médecin déclare aussi cet arrêt par le serv
 /// Said on the employer's page instead of the medical reason.
 pub const NO_REASON_NOTE: &str =
     "Ce volet ne comporte pas le motif médical de l'arrêt, couvert par le secret médical.";
+/// Heading of the box the patient fills in by hand.
+pub const INSURED_HEADING: &str = "À compléter par l'assuré";
 /// The teleconsultation mention.
 pub const TELECONSULTATION_NOTE: &str = "Arrêt de travail prescrit en téléconsultation : limité à 3 jours, sauf s'il est prescrit par le médecin traitant du patient.";
 
@@ -265,6 +267,27 @@ fn header(w: &mut Writer, n: &SickNote, part: Part) {
     w.paragraph(MARGIN_X, TEXT_W, SUBTITLE, Style::bold(9.5).grey(0.3));
     banner(w, part);
     blocks::patient_box(w, &n.patient, fr::day(&n.issued_at));
+    by_the_insured(w);
+}
+
+/// What the patient writes by hand: the social security number and the employer.
+fn by_the_insured(w: &mut Writer) {
+    let top = w.y + 2.5;
+    let h = 17.0;
+    w.stroke_rect(MARGIN_X, top, TEXT_W, h, 0.4, 0.55);
+    let x = MARGIN_X + 4.0;
+    let mut y = top + 4.8;
+    w.text_at(x, y, INSURED_HEADING, Style::bold(8.5));
+    for label in [
+        "N° d'immatriculation (sécurité sociale)",
+        "Employeur ou organisme (nom et adresse)",
+    ] {
+        y += 5.2;
+        w.text_at(x, y, label, MUTED);
+        let from = x + w.width(label, MUTED) + 2.0;
+        w.hline(from, RIGHT - 4.0, y + 0.6, 0.3, 0.5);
+    }
+    w.y = top + h;
 }
 
 /// The part of the form, white on dark, with the time limit to send it.

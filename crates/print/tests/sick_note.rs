@@ -7,7 +7,7 @@ use chrono::DateTime;
 use common::*;
 use relais_core::sick_note::SickNote;
 use relais_print::sick_note::{
-    render, render_signed, CAISSE_PART, EMPLOYER_PART, NO_REASON_NOTE, ONLINE_NOTE,
+    render, render_signed, CAISSE_PART, EMPLOYER_PART, INSURED_HEADING, NO_REASON_NOTE, ONLINE_NOTE,
 };
 use relais_print::{PrintError, Signature};
 use serde_json::{json, Value};
@@ -82,6 +82,10 @@ fn two_pages_the_reason_on_the_caisse_s_only() {
             "Le 26 novembre 2026 à 10 h 12",
             "Signature du prescripteur",
             ONLINE_NOTE,
+            // The social security number and the employer, by the patient's hand.
+            INSURED_HEADING,
+            "N° d'immatriculation (sécurité sociale)",
+            "Employeur ou organisme (nom et adresse)",
         ] {
             assert!(page.contains(expected), "missing {expected:?} in {page}");
         }
