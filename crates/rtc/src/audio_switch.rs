@@ -9,10 +9,11 @@
 //! 20 ms pace, the failure is kept ([`MicrophoneSwitch::failure`]) until a microphone is put
 //! back.
 //!
-//! Speaker: the next decoded packet goes to the new speaker; the old one is closed only
-//! after [`SPEAKER_DRAIN`], so what it still holds in its output buffer is heard (a sound
-//! server may buffer a second or two) while the new one starts. A failing speaker is
-//! dropped (the GP's voice is discarded) and its failure kept until one is put back.
+//! Speaker: the next decoded packet goes to the new speaker, and to the old one too for
+//! [`SPEAKER_DRAIN`] (a sound server may take a second or two to start a new output), so
+//! the GP's voice never stops while the new one starts; then the old one is closed. A
+//! failing speaker is dropped (the GP's voice is discarded) and its failure kept until one
+//! is put back.
 use std::collections::VecDeque;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard};
@@ -24,8 +25,8 @@ use relais_media::{
 
 /// Longest wait for the microphone's next chunk before silence is sent in its place.
 pub const SILENCE_GRACE: Duration = Duration::from_millis(80);
-/// How long a replaced speaker stays open to play what it still holds.
-pub const SPEAKER_DRAIN: Duration = Duration::from_millis(2500);
+/// How long a replaced speaker still plays the GP's voice while the new one starts.
+pub const SPEAKER_DRAIN: Duration = Duration::from_secs(3);
 /// Chunks kept ahead of the encoder (older ones are dropped: latency stays ≤ 100 ms).
 const MAX_QUEUED: usize = 5;
 
@@ -386,9 +387,13 @@ impl Drop for SwitchedMicrophone {
     }
 }
 
+/// A replaced speaker, still played to until its drain ends (then emptied).
+type Draining = Arc<Mutex<Option<Box<dyn AudioSink>>>>;
+
 struct SpeakerState {
     sink: Option<Box<dyn AudioSink>>,
     failure: Option<SwitchFailure>,
+    draining: Vec<Draining>,
 }
 
 /// The handle that replaces the speaker and reads its state; cheap to clone.
@@ -411,6 +416,7 @@ impl SpeakerSwitch {
         let shared = Arc::new(Mutex::new(SpeakerState {
             sink,
             failure: None,
+            draining: Vec::new(),
         }));
         let generation = Arc::new(AtomicU64::new(0));
         (
@@ -422,42 +428,48 @@ impl SpeakerSwitch {
         )
     }
 
-    /// Plays the GP's voice on `sink` from the next packet; the old speaker is closed
-    /// [`SPEAKER_DRAIN`] later, once it played what it held.
+    /// Plays the GP's voice on `sink` from the next packet. The old speaker keeps playing
+    /// it too for [`SPEAKER_DRAIN`] (a sound server may take a second or two to start the
+    /// new one), then is closed.
     pub fn replace(&self, sink: Box<dyn AudioSink>) {
         self.replace_draining(sink, SPEAKER_DRAIN);
     }
 
     /// [`Self::replace`], the old speaker closed after `drain`.
     pub fn replace_draining(&self, sink: Box<dyn AudioSink>, drain: Duration) {
-        let old = {
+        let cell: Draining = Arc::new(Mutex::new(None));
+        {
             let mut state = lock(&self.shared);
             state.failure = None;
-            state.sink.replace(sink)
-        };
+            *lock(&cell) = state.sink.replace(sink);
+            state.draining.push(Arc::clone(&cell));
+        }
         self.generation.fetch_add(1, Ordering::Relaxed);
-        if let Some(old) = old {
-            let closing = std::thread::Builder::new()
-                .name("relais-speaker-drain".into())
-                .spawn(move || {
-                    std::thread::sleep(drain);
-                    drop(old);
-                });
-            if let Err(e) = closing {
-                tracing::debug!(error = %e, "old speaker closed at once");
-            }
+        let closing = std::thread::Builder::new()
+            .name("relais-speaker-drain".into())
+            .spawn(move || {
+                std::thread::sleep(drain);
+                let old = lock(&cell).take();
+                drop(old);
+            });
+        if let Err(e) = closing {
+            tracing::debug!(error = %e, "old speaker closed when the call ends");
         }
     }
 
     /// Removes the speaker, recording why.
     pub fn remove(&self, failure: Option<SwitchFailure>) {
-        let old = {
+        let (old, draining) = {
             let mut state = lock(&self.shared);
             state.failure = failure;
-            state.sink.take()
+            (state.sink.take(), std::mem::take(&mut state.draining))
         };
         self.generation.fetch_add(1, Ordering::Relaxed);
         drop(old);
+        for cell in draining {
+            let old = lock(&cell).take();
+            drop(old);
+        }
     }
 
     /// Why no speaker is behind the switch, when one failed.
@@ -479,6 +491,17 @@ impl SpeakerSwitch {
 impl AudioSink for SwitchedSpeaker {
     fn play(&mut self, samples: &[i16]) -> Result<(), MediaError> {
         let mut state = lock(&self.shared);
+        // Replaced speakers still draining hear it too, until they are closed.
+        state.draining.retain(|cell| {
+            let mut old = lock(cell);
+            match old.as_mut() {
+                Some(sink) => {
+                    let _ = sink.play(samples);
+                    true
+                }
+                None => false,
+            }
+        });
         let Some(sink) = state.sink.as_mut() else {
             return Ok(());
         };
@@ -580,7 +603,10 @@ mod tests {
             .chunks(CHUNK_SAMPLES)
             .filter(|c| c.iter().all(|&s| s == 0))
             .count();
-        assert!(silent_chunks <= 1, "{silent_chunks} silent chunks during the switch");
+        assert!(
+            silent_chunks <= 1,
+            "{silent_chunks} silent chunks during the switch"
+        );
         let start = &b[..4 * CHUNK_SAMPLES];
         assert!(
             tone::level(start, 440.0) > 0.4,
@@ -653,7 +679,8 @@ mod tests {
         speaker.play(&[1; 960]).unwrap();
         switch.replace(Box::new(second.clone()));
         speaker.play(&[2; 960]).unwrap();
-        assert_eq!(first.samples(), vec![1; 960]);
+        // The first one is draining: it still gets the GP's voice for a while.
+        assert_eq!(first.samples(), [[1; 960], [2; 960]].concat());
         assert_eq!(second.samples(), vec![2; 960]);
 
         struct Broken;
@@ -680,10 +707,10 @@ mod tests {
 
     #[test]
     fn a_replaced_speaker_stays_open_while_it_drains() {
-        struct Flagged(Arc<AtomicBool>);
+        struct Flagged(Arc<AtomicBool>, MemorySink);
         impl AudioSink for Flagged {
-            fn play(&mut self, _: &[i16]) -> Result<(), MediaError> {
-                Ok(())
+            fn play(&mut self, samples: &[i16]) -> Result<(), MediaError> {
+                self.1.play(samples)
             }
         }
         impl Drop for Flagged {
@@ -692,15 +719,30 @@ mod tests {
             }
         }
         let closed = Arc::new(AtomicBool::new(false));
-        let (switch, _speaker) = SpeakerSwitch::new(Some(Box::new(Flagged(Arc::clone(&closed)))));
-        switch.replace_draining(Box::new(MemorySink::new(1)), Duration::from_millis(150));
+        let old = MemorySink::new(1);
+        let (switch, mut speaker) =
+            SpeakerSwitch::new(Some(Box::new(Flagged(Arc::clone(&closed), old.clone()))));
+        let new = MemorySink::new(1);
+        switch.replace_draining(Box::new(new.clone()), Duration::from_millis(150));
         std::thread::sleep(Duration::from_millis(50));
+        speaker.play(&[6; 960]).unwrap();
         assert!(!closed.load(Ordering::Relaxed), "still draining");
+        assert_eq!(
+            old.last(960),
+            vec![6; 960],
+            "the old one plays while the new starts"
+        );
+        assert_eq!(new.last(960), vec![6; 960]);
         std::thread::sleep(Duration::from_millis(300));
         assert!(closed.load(Ordering::Relaxed), "closed after the drain");
+        speaker.play(&[7; 960]).unwrap();
+        assert_eq!(old.samples().len(), 960, "nothing more once closed");
+        assert_eq!(new.last(960), vec![7; 960]);
         // Removed (unplugged): closed at once.
         let closed = Arc::new(AtomicBool::new(false));
-        switch.replace(Box::new(Flagged(Arc::clone(&closed))));
+        switch.replace(Box::new(Flagged(Arc::clone(&closed), MemorySink::new(1))));
+        switch.replace(Box::new(MemorySink::new(1)));
+        assert!(!closed.load(Ordering::Relaxed));
         switch.remove(None);
         assert!(closed.load(Ordering::Relaxed));
     }
