@@ -17,6 +17,7 @@ use serde::Serialize;
 
 use super::cameras::RETRY_EVERY;
 use super::devices::{list_devices, open_microphone, open_speaker, DeviceChoice};
+use super::media::MediaSource;
 use super::media::{MediaDevice, MediaDevices};
 use super::Calls;
 use crate::error::ApiError;
@@ -422,7 +423,7 @@ impl Calls {
     /// Watches the microphone and the speaker while the call runs: a failure is journaled
     /// and shown; the missing device is looked for until it is back.
     async fn watch_audio(self: Arc<Self>) {
-        let mut last_try: Option<Instant> = None;
+        let mut last_list: Option<Instant> = None;
         loop {
             tokio::time::sleep(WATCH_EVERY).await;
             if !self.call_is_live() {
@@ -435,6 +436,20 @@ impl Calls {
             let (Some(mic), Some(out)) = (mic, out) else {
                 break;
             };
+            // Every RETRY_EVERY the devices are listed: one in use that disappeared is
+            // unplugged (a sound server may quietly move its stream elsewhere), and a
+            // missing one that is back is opened again.
+            let mut devices = None;
+            if last_list.is_none_or(|t| t.elapsed() >= RETRY_EVERY) {
+                last_list = Some(Instant::now());
+                let source = self.source.clone();
+                if let Ok(listed) =
+                    tokio::task::spawn_blocking(move || audio_devices(&source)).await
+                {
+                    self.unplugged(&mic, &out, &listed);
+                    devices = Some(listed);
+                }
+            }
             let mut missing = Vec::new();
             for (kind, failed) in [
                 (Kind::Microphone, (!mic.has_source()).then(|| mic.failure())),
@@ -444,18 +459,31 @@ impl Calls {
                 missing.push(kind);
                 self.report_audio_failure(kind, failure.as_ref());
             }
-            if missing.is_empty() || last_try.is_some_and(|t| t.elapsed() < RETRY_EVERY) {
-                continue;
-            }
-            last_try = Some(Instant::now());
-            let source = self.source.clone();
-            let Ok(devices) = tokio::task::spawn_blocking(move || list_devices(&source)).await
-            else {
-                continue;
-            };
+            let Some(devices) = devices else { continue };
             for kind in missing {
                 self.try_recover(kind, &devices).await;
             }
+        }
+    }
+
+    /// Takes out of the switches a device in use that is no longer listed.
+    fn unplugged(&self, mic: &MicrophoneSwitch, out: &SpeakerSwitch, devices: &MediaDevices) {
+        let (mic_id, out_id) = {
+            let slot = self.audio();
+            (slot.mic.id.clone(), slot.out.id.clone())
+        };
+        let gone = |id: &Option<String>, list: &[MediaDevice]| {
+            id.as_ref()
+                .filter(|id| !list.iter().any(|d| &d.id == *id))
+                .cloned()
+        };
+        if let Some(id) = gone(&mic_id, &devices.microphones).filter(|_| mic.has_source()) {
+            let e = MediaError::DeviceNotFound(id.clone());
+            mic.remove(Some(failure(e.code(), microphone_error_fr(&id, &e))));
+        }
+        if let Some(id) = gone(&out_id, &devices.speakers).filter(|_| out.has_sink()) {
+            let e = MediaError::DeviceNotFound(id.clone());
+            out.remove(Some(failure(e.code(), speaker_error_fr(&id, &e))));
         }
     }
 
@@ -515,6 +543,29 @@ impl Calls {
             Err(e) => {
                 let text = error_fr(kind, label.as_deref().unwrap_or_default(), &e);
                 self.update(|s| s.audio.message = Some(text));
+            }
+        }
+    }
+}
+
+/// The microphones and speakers seen through `source` (no camera: quicker to list).
+fn audio_devices(source: &MediaSource) -> MediaDevices {
+    match source {
+        MediaSource::Synthetic(_) => list_devices(source),
+        MediaSource::Devices => {
+            let named = |names: Vec<String>| {
+                names
+                    .into_iter()
+                    .map(|n| MediaDevice {
+                        id: n.clone(),
+                        label: n,
+                    })
+                    .collect()
+            };
+            MediaDevices {
+                cameras: Vec::new(),
+                microphones: named(relais_media::list_microphones()),
+                speakers: named(relais_media::list_speakers()),
             }
         }
     }
