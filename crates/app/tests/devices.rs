@@ -178,21 +178,6 @@ async fn eventually(what: &str, within: Duration, mut check: impl FnMut() -> boo
     start.elapsed()
 }
 
-/// Longest run of silence (10 ms windows under 1 % of full scale) in `samples`.
-fn longest_silence(samples: &[i16]) -> Duration {
-    let (mut run, mut longest) = (0u64, 0u64);
-    for w in samples.chunks(480) {
-        let rms = (w.iter().map(|&s| f64::from(s).powi(2)).sum::<f64>() / w.len() as f64).sqrt();
-        if rms < 327.0 {
-            run += 10;
-            longest = longest.max(run);
-        } else {
-            run = 0;
-        }
-    }
-    Duration::from_millis(longest)
-}
-
 fn journal_count(c: &Calls, kind: &str) -> usize {
     c.status()
         .map(|s| s.events.iter().filter(|e| e.kind == kind).count())
@@ -290,7 +275,7 @@ async fn microphone_and_speaker_change_mid_call_without_renegotiation() {
     let tail = &heard[heard
         .len()
         .saturating_sub((since.as_secs_f64() * 48_000.0) as usize + 4800)..];
-    let gap = longest_silence(tail);
+    let gap = support::longest_silence(tail);
     let got = doctor
         .heard_total
         .load(std::sync::atomic::Ordering::Relaxed)
