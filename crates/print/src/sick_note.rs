@@ -317,7 +317,7 @@ fn continuation(w: &mut Writer, n: &SickNote, part: Part) {
     w.text_right(
         RIGHT,
         w.y,
-        &format!("Arrêt de travail n° {} · {} (suite)", n.id, part.short()),
+        &format!("{} (suite)", part.short()),
         Style::bold(9.0),
     );
     w.y += 4.2;
@@ -327,6 +327,8 @@ fn continuation(w: &mut Writer, n: &SickNote, part: Part) {
         &format!("N° RPPS : {}", n.prescriber.rpps.trim()),
         SMALL,
     );
+    w.text_right(RIGHT, w.y, &format!("Arrêt de travail n° {}", n.id), SMALL);
+    w.y += 3.8;
     w.text_right(RIGHT, w.y, &n.patient.full_name(), SMALL);
     w.y += 3.0;
     w.hline(MARGIN_X, RIGHT, w.y, 0.8, 0.2);

@@ -287,6 +287,7 @@ fn a_long_reason_continues_on_a_page_of_the_caisse_s_part() {
     v["reason"] = json!(long.trim());
     v["notes"] = json!("Ligne de remarque.\n".repeat(40));
     let pdf = render(&note(&v)).unwrap();
+    keep("sick-note-long.pdf", &pdf);
     let pages = pages(&pdf);
     assert_eq!(pages.len(), 3, "{pages:?}");
     assert!(pages[1].contains("Volets 1 et 2 (suite)"), "{}", pages[1]);
