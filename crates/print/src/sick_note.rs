@@ -6,7 +6,8 @@
 //! - page 2, "Volet 3", for the employer (or France Travail): the same without anything
 //!   medical (neither the reason, nor the remarks, nor the justification of free exits).
 //!
-//! Each page carries the prescriber, the patient, initial or prolongation, the period in
+//! Each page carries the prescriber, the patient (and a box where the patient writes the
+//! social security number and the employer), initial or prolongation, the period in
 //! words ("du jeudi 26 novembre 2026 au samedi 28 novembre 2026 inclus, soit 3 jours"), the
 //! exits, the teleconsultation mention and whether the prescriber is the médecin traitant,
 //! the number, and the signature block. It does not pretend to be the secured Cerfa
