@@ -129,6 +129,30 @@ impl PulseServer {
             .spawn()?)
     }
 
+    /// Plays silence into the sink until the guard is dropped: a real stethoscope's input
+    /// never stops, whereas the null sink's monitor delivers nothing while nothing plays
+    /// (the station's stream would stop and restart around each test signal).
+    pub fn keep_running(&self) -> Result<Silence> {
+        let zeros = std::fs::File::open("/dev/zero")?;
+        let child = Command::new("pacat")
+            .args([
+                "--playback",
+                "-d",
+                STETH_SINK,
+                "--format=s16le",
+                "--rate=48000",
+                "--channels=1",
+                "--latency-msec=20",
+                "--raw",
+            ])
+            .env("PULSE_SERVER", &self.server)
+            .stdin(zeros)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()?;
+        Ok(Silence(child))
+    }
+
     /// Starts recording `source` (e.g. [`STETH_SOURCE`]) with `pacat` (5 ms fragments): the
     /// samples and, for each read, the wall-clock time it returned (see [`latency::WallMap`]).
     pub fn record(&self, source: &str) -> Result<MonitorRecorder> {
@@ -185,6 +209,16 @@ impl PulseServer {
             reader,
             count,
         })
+    }
+}
+
+/// Silence played into the sink ([`PulseServer::keep_running`]); stops when dropped.
+pub struct Silence(Child);
+
+impl Drop for Silence {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
     }
 }
 
