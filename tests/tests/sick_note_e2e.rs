@@ -9,11 +9,11 @@ use std::path::Path;
 use std::time::{Duration, Instant};
 
 use chrono::{Datelike, Local};
-use relais_app::call::CallState;
+use relais_app::documents::PrintJob;
 use relais_e2e::call::{CallScenario, ScenarioOptions};
 use relais_e2e::cups::{self, PDF_PRINTER};
 use relais_e2e::gp::SickNoteInput;
-use relais_e2e::Result;
+use relais_e2e::{eventually, Result};
 use relais_protocol::documents::content_sha256;
 
 const REASON: &str = "Syndrome grippal fébrile avec courbatures";
@@ -50,15 +50,22 @@ fn french_long_date(d: chrono::NaiveDate) -> String {
     )
 }
 
+/// Prints the document at the station and follows the job until it leaves "printing".
+async fn print(s: &CallScenario, document_id: &str) -> Result<PrintJob> {
+    let job = s.station.print_document(document_id, None)?;
+    assert_eq!(job.printer, PDF_PRINTER);
+    eventually("the print job done", Duration::from_secs(60), async || {
+        let now = s.station.print_status(&job.id).ok()?;
+        (now.state != "printing").then_some(now)
+    })
+    .await
+}
+
 async fn steps() -> Result {
     cups::require()?;
     let s = CallScenario::prepare(ScenarioOptions::default()).await?;
     s.station.set_default_printer(Some(PDF_PRINTER))?;
-    s.calls.start(&s.consultation_id).await?;
-    s.gp_signs_in().await?;
-    s.gp_accepts().await?;
-    s.station_state(CallState::Connected, Duration::from_secs(30))
-        .await?;
+    s.connect().await?;
     eprintln!("[sick note] call connected");
 
     // 4 days by a GP who is not the médecin traitant: the end date is shown as typed…
@@ -124,17 +131,15 @@ async fn steps() -> Result {
 
     // The station receives it (live on the data channel, or from the hub) and stores it.
     let signed_at = Instant::now();
-    let deadline = signed_at + Duration::from_secs(20);
-    let doc = loop {
-        let docs = s.station.documents(&s.consultation_id)?;
-        if let Some(d) = docs.into_iter().find(|d| d.id == signed.id) {
-            break d;
-        }
-        if Instant::now() > deadline {
-            return Err("the signed sick note never reached the station".into());
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    };
+    let doc = eventually(
+        "the signed sick note at the station",
+        Duration::from_secs(20),
+        async || {
+            let docs = s.station.documents(&s.consultation_id).ok()?;
+            docs.into_iter().find(|d| d.id == signed.id)
+        },
+    )
+    .await?;
     eprintln!(
         "[sick note] stored at the station {} ms after signing, via {}",
         signed_at.elapsed().as_millis(),
@@ -157,15 +162,7 @@ async fn steps() -> Result {
 
     // Printed through CUPS, followed to completion.
     let started = Instant::now();
-    let mut job = s.station.print_document(&doc.id, None)?;
-    assert_eq!(job.printer, PDF_PRINTER);
-    while job.state == "printing" {
-        if started.elapsed() > Duration::from_secs(60) {
-            return Err(format!("still printing after 60 s: {job:?}").into());
-        }
-        tokio::time::sleep(Duration::from_millis(250)).await;
-        job = s.station.print_status(&job.id)?;
-    }
+    let job = print(&s, &doc.id).await?;
     assert_eq!(job.state, "done", "{job:?}");
     let spool_job = job.spool_job.clone().ok_or("no CUPS job id")?;
     let file = cups::wait_for_output(&spool_job, Duration::from_secs(20))?;
@@ -211,14 +208,7 @@ async fn steps() -> Result {
     assert!(s.station.pending_prints()?.is_empty());
 
     // Reprinted on demand: a new job, done as well.
-    let mut again = s.station.print_document(&doc.id, None)?;
-    while again.state == "printing" {
-        if started.elapsed() > Duration::from_secs(90) {
-            return Err(format!("reprint still printing: {again:?}").into());
-        }
-        tokio::time::sleep(Duration::from_millis(250)).await;
-        again = s.station.print_status(&again.id)?;
-    }
+    let again = print(&s, &doc.id).await?;
     assert_eq!(again.state, "done", "{again:?}");
     assert_ne!(again.spool_job, job.spool_job);
     let stored = s.station.documents(&s.consultation_id)?;
