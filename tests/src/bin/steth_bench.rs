@@ -376,10 +376,30 @@ async fn default_latency(gp: &GpBrowser, hub_url: &str, pattern: &Pattern) -> Re
     Ok(entry)
 }
 
+/// The machine's load average over the last minute (the figures depend on it: the
+/// benchmark shares its cores).
+fn load_1min() -> Option<f64> {
+    std::fs::read_to_string("/proc/loadavg")
+        .ok()?
+        .split_whitespace()
+        .next()?
+        .parse()
+        .ok()
+}
+
 /// A measurement with its own deadline: an `error` entry instead of a hang.
 async fn bounded(what: &str, f: impl std::future::Future<Output = Result<Value>>) -> Value {
+    let load_before = load_1min();
     match tokio::time::timeout(LATENCY_DEADLINE, f).await {
-        Ok(Ok(v)) => v,
+        Ok(Ok(mut v)) => {
+            if let Some(m) = v.as_object_mut() {
+                m.insert(
+                    "machine_load_1min".into(),
+                    json!({ "before": load_before, "after": load_1min(), "cores": std::thread::available_parallelism().map(|n| n.get()).ok() }),
+                );
+            }
+            v
+        }
         Ok(Err(e)) => json!({ "error": format!("{what}: {e}") }),
         Err(_) => {
             json!({ "error": format!("{what}: not finished within {} s", LATENCY_DEADLINE.as_secs()) })
