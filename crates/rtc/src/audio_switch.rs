@@ -10,7 +10,7 @@
 //! back.
 //!
 //! Speaker: the next decoded packet goes to the new speaker, and to the old one too for
-//! [`SPEAKER_DRAIN`] (a sound server may take a second or two to start a new output), so
+//! [`SPEAKER_DRAIN`] (a sound server may take two seconds or more to start a new output), so
 //! the GP's voice never stops while the new one starts; then the old one is closed. A
 //! failing speaker is dropped (the GP's voice is discarded) and its failure kept until one
 //! is put back.
@@ -26,7 +26,7 @@ use relais_media::{
 /// Longest wait for the microphone's next chunk before silence is sent in its place.
 pub const SILENCE_GRACE: Duration = Duration::from_millis(80);
 /// How long a replaced speaker still plays the GP's voice while the new one starts.
-pub const SPEAKER_DRAIN: Duration = Duration::from_secs(3);
+pub const SPEAKER_DRAIN: Duration = Duration::from_secs(5);
 /// Chunks kept ahead of the encoder (older ones are dropped: latency stays ≤ 100 ms).
 const MAX_QUEUED: usize = 5;
 
