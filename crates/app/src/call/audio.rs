@@ -472,8 +472,10 @@ impl Calls {
             let slot = self.audio();
             (slot.mic.id.clone(), slot.out.id.clone())
         };
+        // An empty list is more likely a failed enumeration than every device unplugged.
         let gone = |id: &Option<String>, list: &[MediaDevice]| {
             id.as_ref()
+                .filter(|_| !list.is_empty())
                 .filter(|id| !list.iter().any(|d| &d.id == *id))
                 .cloned()
         };
