@@ -115,7 +115,7 @@ impl Pulse {
                 "--format=s16le",
                 "--rate=48000",
                 "--channels=1",
-                "--latency-msec=20",
+                "--latency-msec=200",
                 "--raw",
             ])
             .env("PULSE_SERVER", &self.server)
@@ -131,7 +131,7 @@ impl Pulse {
             let mut n = 0u64;
             let start = Instant::now();
             while !s.load(Ordering::Relaxed) {
-                // 20 ms at a time, 100 ms ahead of real time.
+                // 20 ms at a time, 300 ms ahead of real time (no underrun on a busy machine).
                 let mut bytes = Vec::with_capacity(1920);
                 for _ in 0..960 {
                     let t = n as f64 / 48_000.0;
@@ -144,8 +144,8 @@ impl Pulse {
                 }
                 let ahead = Duration::from_secs_f64(n as f64 / 48_000.0);
                 let elapsed = start.elapsed();
-                if ahead > elapsed + Duration::from_millis(100) {
-                    std::thread::sleep(ahead - elapsed - Duration::from_millis(100));
+                if ahead > elapsed + Duration::from_millis(300) {
+                    std::thread::sleep(ahead - elapsed - Duration::from_millis(300));
                 }
             }
         });
