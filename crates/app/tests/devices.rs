@@ -261,7 +261,10 @@ async fn microphone_and_speaker_change_mid_call_without_renegotiation() {
         level(&headset.last(9600), GP_TONE_HZ) > 0.2
     })
     .await;
-    // The GP heard the switch without a gap: no silent run, and a second of sound a second.
+    // The GP heard the switch without a gap: no silent run, and a second of sound a second
+    // (over the switch and most of a second after it, all still kept by the GP).
+    let settle = Duration::from_millis(800).saturating_sub(switched_at.elapsed());
+    tokio::time::sleep(settle).await;
     let heard = doctor.heard.samples();
     let since = switched_at.elapsed();
     let tail = &heard[heard
