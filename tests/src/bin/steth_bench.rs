@@ -204,6 +204,15 @@ fn latency_entry(bursts: &[latency::BurstLatency], extra: Value) -> Value {
             m.insert("median_at_speaker_ms".into(), json!(round1(s.median + out)));
             m.insert("p95_at_speaker_ms".into(), json!(round1(s.p95 + out)));
         }
+        // What the receiver's jitter buffer does not explain (sender, capture, network, the
+        // page's graph), approximately: the buffer's figure is an average over the recording.
+        let jb = x["recorder"]["jitter_buffer_ms"].as_f64();
+        if let (Some(jb), Some(s)) = (jb, latency::summarize(bursts)) {
+            m.insert(
+                "median_less_jitter_buffer_ms".into(),
+                json!(round1(s.median - jb)),
+            );
+        }
     }
     entry
 }
