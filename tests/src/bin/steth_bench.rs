@@ -196,6 +196,12 @@ fn latency_entry(bursts: &[latency::BurstLatency], extra: Value) -> Value {
     };
     if let (Some(m), Some(x)) = (entry.as_object_mut(), extra.as_object()) {
         m.insert("per_burst_ms".into(), json!(per_burst));
+        // Correlation scores at each end (0: not found there).
+        let scores: Vec<Value> = bursts
+            .iter()
+            .map(|b| json!([round2(b.reference_score), round2(b.received_score)]))
+            .collect();
+        m.insert("per_burst_scores".into(), json!(scores));
         m.extend(x.clone());
         // At the GP's speaker: plus the delay the page's context reports between its graph
         // and its output (its output time stamps against the graph's).
