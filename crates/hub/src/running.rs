@@ -55,6 +55,9 @@ pub async fn start(config: Config) -> Result<RunningHub, HubError> {
         listener,
         RustlsConfig::from_config(tls.server_config.clone()),
     )
+    // Signaling is many small messages (an answer, then candidates): without TCP_NODELAY,
+    // Nagle's algorithm held each one behind the peer's delayed ACK, about 40 ms.
+    .map(|tls| tls.acceptor(axum_server::accept::NoDelayAcceptor::new()))
     .handle(handle.clone())
     .serve(app.into_make_service_with_connect_info::<SocketAddr>());
     let task = tokio::spawn(server);

@@ -164,7 +164,8 @@ impl Pump {
         let fut = tokio_tungstenite::connect_async_tls_with_config(
             url,
             Some(config),
-            false,
+            // TCP_NODELAY: an offer and its candidates go at once, not behind a delayed ACK.
+            true,
             Some(connector),
         );
         match tokio::time::timeout(Duration::from_secs(10), fut).await {
