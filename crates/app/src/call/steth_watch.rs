@@ -1,8 +1,12 @@
 //! The stethoscope's input watched while it is on: unplugged (or silent for seconds), the
 //! nurse sees a French notice, the GP hears silence and is told it is off, and the input
 //! is looked for every [`RETRY_EVERY`] until it is back, then reopened by itself
-//! (`DEVICE_RECOVERED stethoscope` in the call's journal; its failure is journaled as
-//! `DEVICE_FAILED` by the track that lost it).
+//! (`DEVICE_FAILED` then `DEVICE_RECOVERED stethoscope` in the call's journal).
+//!
+//! An input that fails is noticed by the track that reads it; one that disappears from
+//! the list is noticed here, every [`LIST_EVERY`]: a sound server (PulseAudio,
+//! PipeWire) moves the stream of a device that goes away to another input — the room's
+//! microphone must never be sent as the stethoscope.
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -15,6 +19,8 @@ use super::{Calls, DeviceNotice};
 const WATCH_EVERY: Duration = Duration::from_millis(300);
 /// How often a lost input is looked for.
 pub const RETRY_EVERY: Duration = Duration::from_secs(2);
+/// How often the input in use is looked for in the list.
+pub const LIST_EVERY: Duration = Duration::from_secs(1);
 
 /// Code and French notice of a lost input.
 pub fn lost_notice(device: &str) -> DeviceNotice {
@@ -68,6 +74,7 @@ impl Calls {
 
     async fn steth_watch(self: Arc<Self>) {
         let mut next_try = tokio::time::Instant::now();
+        let mut next_list = tokio::time::Instant::now() + LIST_EVERY;
         loop {
             tokio::time::sleep(WATCH_EVERY).await;
             if !self.call_is_live() {
@@ -79,6 +86,17 @@ impl Calls {
             }
             let device = status.device.clone().unwrap_or_default();
             if !status.lost {
+                if tokio::time::Instant::now() >= next_list {
+                    next_list = tokio::time::Instant::now() + LIST_EVERY;
+                    let name = device.clone();
+                    let present = tokio::task::spawn_blocking(move || plugged(&name))
+                        .await
+                        .unwrap_or(true);
+                    if !present && self.stethoscope_status().on {
+                        self.stethoscope.input_gone();
+                        self.journal("DEVICE_FAILED", "stéthoscope : DEVICE_NOT_FOUND");
+                    }
+                }
                 let Some(code) = self.steth_failure() else {
                     continue;
                 };

@@ -176,20 +176,35 @@ struct Tap {
     failure: SharedFailure,
 }
 
-impl Tap {
-    /// The input failed: a clip long enough is kept as it is, a shorter one is dropped
-    /// (`CLIP_INTERRUPTED`); the watch learns why.
-    fn failed(&self, e: &MediaError) {
-        *lock(&self.failure) = Some(e.code().to_owned());
-        let mut slot = lock(&self.recorder);
-        let long_enough = slot
-            .as_ref()
-            .is_some_and(|r| auscultation::may_stop(r.seconds()).is_ok());
-        if let Some(r) = slot.take() {
-            if long_enough {
-                r.finish();
-            }
+/// The input failed (`code`): a clip long enough is kept as it is, a shorter one is
+/// dropped (`CLIP_INTERRUPTED`); the watch learns why.
+fn input_failed(recorder: &SharedRecorder, failure: &SharedFailure, code: &str) {
+    *lock(failure) = Some(code.to_owned());
+    let mut slot = lock(recorder);
+    let long_enough = slot
+        .as_ref()
+        .is_some_and(|r| auscultation::may_stop(r.seconds()).is_ok());
+    if let Some(r) = slot.take() {
+        if long_enough {
+            r.finish();
         }
+    }
+}
+
+impl Tap {
+    fn failed(&self, e: &MediaError) {
+        input_failed(&self.recorder, &self.failure, e.code());
+    }
+}
+
+impl Stethoscope {
+    /// The input is no longer listed (a sound server may have moved its stream to another
+    /// input, e.g. the room's microphone): it stops being sent at once.
+    pub(super) fn input_gone(&self) {
+        if let Some(c) = lock(&self.control).as_ref() {
+            c.set_source(None);
+        }
+        input_failed(&self.recorder, &self.failure, "DEVICE_NOT_FOUND");
     }
 }
 
@@ -829,5 +844,21 @@ mod tests {
         ));
         assert!(lock(&recorder).is_none());
         assert_eq!(lock(&failure).as_deref(), Some("DEVICE_FAILED"));
+    }
+
+    #[test]
+    fn an_input_gone_from_the_list_stops_a_short_clip() {
+        let steth = Stethoscope::default();
+        let mut rx = arm(&steth.recorder, CLIP_MAX_SECONDS);
+        let mut tap = tap_over(10_000, &steth.recorder, &steth.failure);
+        for _ in 0..100 {
+            tap.next_chunk().unwrap();
+        }
+        steth.input_gone();
+        assert!(matches!(
+            rx.try_recv(),
+            Err(oneshot::error::TryRecvError::Closed)
+        ));
+        assert_eq!(lock(&steth.failure).as_deref(), Some("DEVICE_NOT_FOUND"));
     }
 }
