@@ -20,6 +20,7 @@ pub mod flow;
 pub mod gp;
 pub mod netns;
 pub mod steth;
+pub mod steth_ui;
 pub mod turn;
 pub mod wait;
 

@@ -3,14 +3,17 @@
 //! GP in headless Chromium on the console. A multi-tone (20 Hz–16 kHz) and a heart-like
 //! signal are played into the sink with `paplay`; the GP's page records the stethoscope's
 //! track and measures it: flat within ±3 dB from 20 to 2000 Hz (relative to 1 kHz), the
-//! 40 Hz tone there. Then the GP records a 15 s clip: stored in the record, received and
-//! playable in the console.
+//! 40 Hz tone there. Then the GP starts a clip and stops it after about 12 s (the stop is
+//! not offered before 10 s): stored in the record, received and playable in the console.
+//! Last, the stethoscope is unplugged (its sink unloaded) and plugged back: the station
+//! reopens it by itself, the GP hears it again.
 #![allow(clippy::unwrap_used)]
 use std::time::{Duration, Instant};
 
 use relais_app::call::CallState;
 use relais_e2e::call::{CallScenario, ScenarioOptions};
 use relais_e2e::steth::{self, PulseServer, STETH_MEASURE_JS, STETH_PROBE_JS, STETH_SOURCE};
+use relais_e2e::steth_ui;
 use relais_e2e::Result;
 use serde_json::json;
 
@@ -55,6 +58,11 @@ async fn steps() -> Result {
     let started = Instant::now();
     let status = s.calls.stethoscope_start(STETH_SOURCE).await?;
     assert!(status.on);
+    // Remembered for the station, in its record.
+    assert_eq!(
+        s.calls.saved_stethoscope_input().as_deref(),
+        Some(STETH_SOURCE)
+    );
     eprintln!(
         "[steth] stethoscope open in {} ms",
         started.elapsed().as_millis()
@@ -156,14 +164,63 @@ async fn steps() -> Result {
         assert!(level(f) > level(1000.0) + 25.0, "{f} Hz not above 1 kHz");
     }
 
-    // A 15 s clip asked by the GP: recorded at the station, stored, sent back, playable.
+    // A clip the GP starts and stops: the stop is not offered before 10 s; stopped at about
+    // 12 s, the clip is stored, sent back and playable on both sides.
     let mut player = pulse.play(&tones)?;
-    s.gp.eval(
-        "const b = document.querySelector('[data-testid=\"steth-record\"]');
-         b.scrollIntoView({ block: 'center' }); b.click();",
-    )
+    s.gp.wait_attr("steth-record", "data-action", Duration::from_secs(5), |v| {
+        v == "start"
+    })
     .await?;
-    s.gp.wait_attr("steth-clip", "data-state", Duration::from_secs(40), |v| {
+    let click_record = "const b = document.querySelector('[data-testid=\"steth-record\"]');
+         b.scrollIntoView({ block: 'center' }); b.click(); return b.dataset.action;";
+    s.gp.eval(click_record).await?;
+    s.gp.wait_attr("steth-clip", "data-state", Duration::from_secs(5), |v| {
+        v == "recording"
+    })
+    .await?;
+    let recording_since = Instant::now();
+    // The station shows it is recording.
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while !s
+        .calls
+        .stethoscope_status()
+        .clips
+        .iter()
+        .any(|c| c.state == "recording")
+    {
+        assert!(
+            Instant::now() < deadline,
+            "no clip recording at the station"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    let early = s.gp.find("steth-record").await?;
+    assert_eq!(early.attr("data-action").await?.as_deref(), Some("stop"));
+    assert_eq!(
+        early.prop("disabled").await?.as_deref(),
+        Some("true"),
+        "stop offered before 10 s"
+    );
+    let timer = s.gp.text("steth-timer").await?;
+    assert!(timer.ends_with("/ 0:30"), "timer {timer:?}");
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let b = s.gp.find("steth-record").await?;
+        if b.prop("disabled").await?.as_deref() == Some("false") {
+            break;
+        }
+        assert!(Instant::now() < deadline, "stop never offered");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let offered_after = recording_since.elapsed().as_secs_f64();
+    assert!(
+        offered_after >= 9.5,
+        "stop offered after {offered_after:.1} s"
+    );
+    tokio::time::sleep(Duration::from_secs_f64((12.0 - offered_after).max(0.0))).await;
+    s.gp.eval(click_record).await?;
+    s.gp.wait_attr("steth-clip", "data-state", Duration::from_secs(20), |v| {
         v == "stored"
     })
     .await?;
@@ -184,18 +241,107 @@ async fn steps() -> Result {
     let duration = duration
         .as_f64()
         .ok_or("the clip does not play in the console")?;
-    assert!((duration - 15.0).abs() < 0.05, "console clip {duration} s");
     let clips = s.calls.stethoscope_clips(&s.consultation_id)?;
     assert_eq!(clips.len(), 1, "{clips:?}");
-    assert!((clips[0].seconds - 15.0).abs() < 1e-6, "{clips:?}");
+    let seconds = clips[0].seconds;
+    eprintln!("[steth] clip stopped by the GP: {seconds:.2} s (console {duration:.2} s)");
+    assert!((10.0..14.5).contains(&seconds), "clip of {seconds} s");
+    assert!(
+        (duration - seconds).abs() < 0.05,
+        "console clip {duration} s"
+    );
     let bytes = s.calls.stethoscope_clip(&clips[0].attachment_id)?;
     let wav = relais_media::wav::decode(&bytes)?;
     assert_eq!(wav.rate, 48_000);
-    assert!((wav.seconds() - 15.0).abs() < 1e-6);
+    assert!((wav.seconds() - seconds).abs() < 1e-6);
     let status = s.calls.stethoscope_status();
     assert_eq!(status.clips.len(), 1);
     assert_eq!(status.clips[0].state, "stored");
     eprintln!("[steth] clip stored: {} bytes", bytes.len());
+
+    // Unplugged during the call: the nurse is told, the GP hears silence; plugged back,
+    // the station reopens it by itself and the GP hears it again.
+    steth_ui::unplug(&pulse)?;
+    let unplugged = Instant::now();
+    let deadline = Instant::now() + Duration::from_secs(12);
+    while !s.calls.stethoscope_status().lost {
+        assert!(
+            Instant::now() < deadline,
+            "the unplugged input is not noticed"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let status = s.calls.stethoscope_status();
+    eprintln!(
+        "[steth] unplugged, noticed in {} ms: {:?}",
+        unplugged.elapsed().as_millis(),
+        status.notice
+    );
+    assert_eq!(
+        status.notice.as_ref().map(|n| n.code.as_str()),
+        Some("STETHOSCOPE_LOST")
+    );
+    s.gp.wait_attr("steth-state", "data-state", Duration::from_secs(5), |v| {
+        v == "off"
+    })
+    .await?;
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    steth_ui::replug(&pulse)?;
+    assert!(steth_ui::plugged(&pulse)?);
+    let replugged = Instant::now();
+    let deadline = Instant::now() + Duration::from_secs(15);
+    while s.calls.stethoscope_status().lost {
+        assert!(
+            Instant::now() < deadline,
+            "the input plugged back is not reopened"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    eprintln!(
+        "[steth] plugged back, reopened in {} ms",
+        replugged.elapsed().as_millis()
+    );
+    let status = s.calls.stethoscope_status();
+    assert!(status.on);
+    assert_eq!(
+        status.notice.as_ref().map(|n| n.code.as_str()),
+        Some("STETHOSCOPE_RECOVERED")
+    );
+    s.gp.wait_attr("steth-state", "data-state", Duration::from_secs(5), |v| {
+        v == "on"
+    })
+    .await?;
+    let journal: Vec<(String, String)> = s
+        .station
+        .call_journal(&s.consultation_id)?
+        .into_iter()
+        .map(|e| (e.kind, e.detail))
+        .collect();
+    assert!(
+        journal
+            .iter()
+            .any(|(k, d)| k == "DEVICE_FAILED" && d.contains("stéthoscope")),
+        "{journal:?}"
+    );
+    assert!(
+        journal
+            .iter()
+            .any(|(k, d)| k == "DEVICE_RECOVERED" && d == "stethoscope"),
+        "{journal:?}"
+    );
+    // Sound again, at its level.
+    let mut player = pulse.play(&tones)?;
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    let measured =
+        s.gp.eval_async(&steth::with_params(
+            STETH_MEASURE_JS,
+            &json!({ "seconds": 1.0, "freqs": [1000.0] }),
+        ))
+        .await?;
+    let _ = player.wait();
+    let again = measured["levels"]["1000"].as_f64().unwrap_or(-200.0);
+    eprintln!("[steth] after the replug, 1 kHz at {again:.1} dBFS");
+    assert!((again - sent).abs() < 6.0, "1 kHz at {again:.1} dBFS");
 
     // Off: the console says so.
     s.calls.stethoscope_stop().await?;
