@@ -181,7 +181,7 @@ export function stethoscopePanel(): StethoscopePanel {
                 : t("steth.clip", { n: i + 1, time: formatTime(c.at), seconds: Math.round(c.seconds) });
             const play =
               c.state === "stored" && c.attachmentId
-                ? h("button", { type: "button", class: "btn", testid: "steth-clip-play", onclick: () => void playClip(c.attachmentId!) }, t("steth.play"))
+                ? h("button", { type: "button", class: "btn btn-secondary", testid: "steth-clip-play", onclick: () => void playClip(c.attachmentId!) }, t("steth.play"))
                 : h("span", { class: c.state === "failed" ? "field-error" : "muted" }, c.state === "failed" ? t("steth.clipFailed", { code: c.code ?? "?" }) : t("steth.recording"));
             return h("li", { class: "nurse-steth-clip", testid: "steth-clip", "data-state": c.state }, h("span", null, label), play);
           }),
