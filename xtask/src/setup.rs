@@ -34,6 +34,9 @@ const RUN_PACKAGES: &[&str] = &[
     "libdbus-1-dev",
     // VP8 for browsers without H.264 (Firefox without OpenH264): the system libvpx.
     "libvpx-dev",
+    // WebKit plays media through GStreamer: the stethoscope clips replayed at the station (WAV).
+    "gstreamer1.0-plugins-base",
+    "gstreamer1.0-plugins-good",
 ];
 
 /// Test tools: WebKit's WebDriver, the kernel keyring tools, Chromium and Firefox as the GP,
