@@ -63,8 +63,22 @@ async fn steps() -> Result {
     let tone = s.invoke("device_check_speaker", json!({})).await?;
     eprintln!("[devices] test tone: {tone:?}");
     // The tone started above may still be playing: the button is disabled until it ends.
+    // The backend says so first (the screen may not have shown it yet), then the button.
     eventually(
         "the test tone to end",
+        Duration::from_secs(15),
+        async || {
+            let status = s
+                .invoke("device_check_status", json!({}))
+                .await
+                .ok()?
+                .ok()?;
+            (status["speakerTesting"] == json!(false)).then_some(())
+        },
+    )
+    .await?;
+    eventually(
+        "the test button to be enabled again",
         Duration::from_secs(10),
         async || {
             let disabled = s.find("speaker-test").await.ok()?.prop("disabled").await;
