@@ -10,8 +10,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use relais_app::call::{CallStatus, DeviceChoice, MediaDevice};
-use relais_app::dto::{SetupInput, SiteInput, SiteKind, UserInput};
-use relais_app::{CallObserver, Calls, Config, KeyStoreChoice, MediaSource, Station, SystemClock};
+use relais_app::{CallObserver, Calls, MediaSource};
 use relais_media::tone::level;
 use support::gp::{self, GP_TONE_HZ};
 use support::pulse::Pulse;
@@ -20,37 +19,6 @@ struct Quiet;
 impl CallObserver for Quiet {
     fn status(&self, _: &CallStatus) {}
     fn remote_jpeg(&self, _: Vec<u8>) {}
-}
-
-fn station(dir: &std::path::Path) -> Arc<Station> {
-    let s = Station::start(
-        Config {
-            data_dir: dir.to_path_buf(),
-            key_store: KeyStoreChoice::Passphrase,
-            lock_after_seconds: 300,
-            hub_url: None,
-            hub_fingerprint: None,
-        },
-        Box::new(SystemClock),
-    );
-    s.unlock_storage("phrase secrète de test").unwrap();
-    s.setup_site(SetupInput {
-        site: SiteInput {
-            kind: SiteKind::Pharmacie,
-            name: "Pharmacie du Parvis".into(),
-            commune: "Chartres".into(),
-            address: None,
-        },
-        user: UserInput {
-            username: "ines".into(),
-            display_name: "Inès Martin".into(),
-            profession: "Pharmacienne".into(),
-            rpps: None,
-            password: "correct horse battery".into(),
-        },
-    })
-    .unwrap();
-    Arc::new(s)
 }
 
 async fn eventually(what: &str, within: Duration, mut check: impl FnMut() -> bool) -> Duration {
@@ -83,7 +51,7 @@ async fn headset_plugged_mid_call_is_used_at_once_on_real_sound_devices() {
 
     let hub = gp::Hub::start().await;
     let dir = tempfile::tempdir().unwrap();
-    let s = station(dir.path());
+    let s = Arc::new(support::station::set_up(dir.path()));
     hub.enrol(&s).await;
     let c = Calls::new(Arc::clone(&s), MediaSource::Devices, Arc::new(Quiet));
     let v = c.devices().unwrap();

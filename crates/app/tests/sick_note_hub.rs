@@ -7,8 +7,7 @@
 use std::sync::Arc;
 
 use chrono::{Local, NaiveDate, Utc};
-use relais_app::dto::{EnrolInput, IntakeInput, SetupInput, SiteInput, SiteKind, UserInput};
-use relais_app::{Config, KeyStoreChoice, Station, SystemClock};
+use relais_app::dto::{EnrolInput, IntakeInput};
 use relais_core::identity::{Coverage, Patient, Sex, TreatingDoctor};
 use relais_core::triage::{Answers, PriorityCriteria};
 use relais_hub::ManualClock;
@@ -16,40 +15,11 @@ use relais_protocol::api::{NewAccount, Role, WaitingConsultation};
 use relais_protocol::documents::SignedDocument;
 use serde_json::json;
 
+mod support;
+
 const GP_EMAIL: &str = "dr.martin@relais.test";
 const GP_PASSWORD: &str = "mot de passe du médecin 2026";
 const GP_RPPS: &str = "10100345676";
-
-fn station(dir: &std::path::Path) -> Station {
-    let s = Station::start(
-        Config {
-            data_dir: dir.to_path_buf(),
-            key_store: KeyStoreChoice::Passphrase,
-            lock_after_seconds: 3600,
-            hub_url: None,
-            hub_fingerprint: None,
-        },
-        Box::new(SystemClock),
-    );
-    s.unlock_storage("phrase secrète de test 2026").unwrap();
-    s.setup_site(SetupInput {
-        site: SiteInput {
-            kind: SiteKind::Pharmacie,
-            name: "Pharmacie du Parvis".into(),
-            commune: "Chartres".into(),
-            address: None,
-        },
-        user: UserInput {
-            username: "ines".into(),
-            display_name: "Inès Martin".into(),
-            profession: "Pharmacienne".into(),
-            rpps: None,
-            password: "correct horse battery".into(),
-        },
-    })
-    .unwrap();
-    s
-}
 
 fn patient(treating: TreatingDoctor) -> Patient {
     Patient {
@@ -96,7 +66,7 @@ async fn the_recorded_treating_doctor_lets_the_gp_sign_four_days() {
 
     // The station: the patient's médecin traitant is the GP, by RPPS (typed with spaces).
     let dir = tempfile::tempdir().unwrap();
-    let s = station(dir.path());
+    let s = support::station::set_up(dir.path());
     let enrolment = hub
         .admin()
         .create_enrolment_code("Pharmacie du Parvis")

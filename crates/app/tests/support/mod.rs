@@ -1,7 +1,9 @@
 //! Helpers of the app's integration tests.
 pub mod gp;
 pub mod pulse;
+pub mod station;
 
+#[allow(dead_code)] // Not every test crate listens for silence.
 /// Longest run of silence (10 ms windows under 1 % of full scale) in `samples`.
 pub fn longest_silence(samples: &[i16]) -> std::time::Duration {
     let (mut run, mut longest) = (0u64, 0u64);
