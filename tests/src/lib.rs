@@ -130,13 +130,28 @@ impl Station {
         // The steps, in the test's output: where a run stopped is visible.
         eprintln!("[station] {testid}");
         let css = format!("[data-testid=\"{testid}\"]");
-        Ok(self
-            .client
-            .wait()
-            .at_most(WAIT)
-            .for_element(Locator::Css(&css))
-            .await
-            .map_err(|e| format!("element {testid} not found: {e}"))?)
+        let deadline = tokio::time::Instant::now() + WAIT;
+        loop {
+            let left = deadline.saturating_duration_since(tokio::time::Instant::now());
+            match self
+                .client
+                .wait()
+                .at_most(left)
+                .for_element(Locator::Css(&css))
+                .await
+            {
+                Ok(e) => return Ok(e),
+                // WebKitWebDriver answers "stale" when the list re-renders during the search:
+                // the element is searched again.
+                Err(fantoccini::error::CmdError::Standard(e))
+                    if e.error == fantoccini::error::ErrorStatus::StaleElementReference
+                        && !left.is_zero() =>
+                {
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                }
+                Err(e) => return Err(format!("element {testid} not found: {e}").into()),
+            }
+        }
     }
 
     /// Opens the encrypted record on the passphrase screen.

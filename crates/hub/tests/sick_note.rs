@@ -4,7 +4,7 @@
 //! a contradicted declaration, a backdated start) with the core's code on its field.
 mod common;
 
-use chrono::{Duration, Local, NaiveDate};
+use chrono::{Duration, NaiveDate};
 use common::*;
 use relais_core::sick_note::{SickNote, TreatingGpSource};
 use relais_protocol::documents::SignedDocument;
@@ -26,6 +26,9 @@ struct Accepted {
 /// A consultation accepted by the GP; the patient's recorded médecin traitant is `treating`.
 async fn accepted(treating: Option<Value>) -> Accepted {
     let th = hub().await;
+    // Mid-morning, so that the clock's 30 s steps never cross midnight during a test.
+    let morning = th.now().date_naive().and_hms_opt(10, 0, 0).expect("10:00");
+    th.clock.set(morning.and_utc());
     let station = th.station("Pharmacie du Marché").await;
     let mut body = request_body("local-1", &ok_intake(&th));
     if let Some(t) = treating {
@@ -48,9 +51,9 @@ async fn accepted(treating: Option<Value>) -> Accepted {
 }
 
 impl Accepted {
-    /// The hub's date of issue (its clock, in its local time).
+    /// The hub's date of issue, as its clock gives it.
     fn today(&self) -> NaiveDate {
-        self.th.now().with_timezone(&Local).date_naive()
+        relais_hub::Clock::today(&*self.th.clock)
     }
 
     /// What the console sends: the GP's fields only.
