@@ -12,8 +12,17 @@ use crate::audio::{AudioSink, AudioSource, SAMPLE_RATE};
 use crate::capture::{self, Capture, CaptureSpec, StreamThread};
 use crate::MediaError;
 
-/// Most audio queued for the speaker before the oldest is dropped.
-const SPEAKER_QUEUE: usize = SAMPLE_RATE as usize / 2;
+/// Most audio queued for the speaker (100 ms): a burst of late packets is absorbed.
+const SPEAKER_QUEUE: usize = SAMPLE_RATE as usize / 10;
+
+/// What is kept of the queue when it overflows (the newest 40 ms): after a stall the GP's
+/// voice skips once rather than staying late for the rest of the call.
+const SPEAKER_CATCH_UP: usize = SAMPLE_RATE as usize / 25;
+
+/// The speaker's device buffer, one 20 ms period. The sound server's default (seconds on
+/// PulseAudio) is filled with silence when the stream starts, which delayed the GP's first
+/// words by 3.6 s.
+const SPEAKER_PERIOD: u32 = SAMPLE_RATE / 50;
 
 /// Names of the capture devices; empty without devices (or without feature `audio-device`).
 pub fn list_microphones() -> Vec<String> {
@@ -92,10 +101,18 @@ impl AudioSink for Speaker {
             .queue
             .lock()
             .map_err(|_| MediaError::DeviceFailed("haut-parleur".into()))?;
-        queue.extend(samples.iter().copied());
-        let excess = queue.len().saturating_sub(SPEAKER_QUEUE);
-        queue.drain(..excess);
+        enqueue(&mut queue, samples);
         Ok(())
+    }
+}
+
+/// Appends to the speaker's queue; past `SPEAKER_QUEUE`, only the newest `SPEAKER_CATCH_UP`
+/// are kept.
+fn enqueue(queue: &mut VecDeque<i16>, samples: &[i16]) {
+    queue.extend(samples.iter().copied());
+    if queue.len() > SPEAKER_QUEUE {
+        let excess = queue.len() - SPEAKER_CATCH_UP;
+        queue.drain(..excess);
     }
 }
 
@@ -147,31 +164,35 @@ mod backend {
                 };
                 (0..n).map(|_| q.pop_front().unwrap_or(0)).collect()
             };
-            let cfg = config(channels, BufferSize::Default);
-            start(match default.sample_format() {
-                SampleFormat::I16 => device.build_output_stream::<i16, _, _>(
-                    cfg,
-                    move |out: &mut [i16], _| {
-                        let mono = next(out.len() / ch);
-                        for (frame, s) in out.chunks_mut(ch).zip(mono) {
-                            frame.fill(s);
-                        }
-                    },
-                    on_error,
-                    None,
-                ),
-                _ => device.build_output_stream::<f32, _, _>(
-                    cfg,
-                    move |out: &mut [f32], _| {
-                        let mono = next(out.len() / ch);
-                        for (frame, s) in out.chunks_mut(ch).zip(mono) {
-                            frame.fill(f32::from(s) / 32768.0);
-                        }
-                    },
-                    on_error,
-                    None,
-                ),
-            })
+            let build = |buffer_size| {
+                let cfg = config(channels, buffer_size);
+                let (next, on_error) = (next.clone(), on_error.clone());
+                match default.sample_format() {
+                    SampleFormat::I16 => device.build_output_stream::<i16, _, _>(
+                        cfg,
+                        move |out: &mut [i16], _| {
+                            let mono = next(out.len() / ch);
+                            for (frame, s) in out.chunks_mut(ch).zip(mono) {
+                                frame.fill(s);
+                            }
+                        },
+                        on_error,
+                        None,
+                    ),
+                    _ => device.build_output_stream::<f32, _, _>(
+                        cfg,
+                        move |out: &mut [f32], _| {
+                            let mono = next(out.len() / ch);
+                            for (frame, s) in out.chunks_mut(ch).zip(mono) {
+                                frame.fill(f32::from(s) / 32768.0);
+                            }
+                        },
+                        on_error,
+                        None,
+                    ),
+                }
+            };
+            start(build(BufferSize::Fixed(SPEAKER_PERIOD)).or_else(|_| build(BufferSize::Default)))
         })();
         serve(built, &ready, &stop);
     }
@@ -197,6 +218,20 @@ mod backend {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_speaker_queue_catches_up_after_a_stall() {
+        let mut queue = VecDeque::new();
+        let chunk: Vec<i16> = (0..960).map(|i| i as i16).collect();
+        for _ in 0..5 {
+            enqueue(&mut queue, &chunk);
+        }
+        assert_eq!(queue.len(), 4800, "100 ms are kept");
+        enqueue(&mut queue, &chunk);
+        assert_eq!(queue.len(), SPEAKER_CATCH_UP, "then only the newest 40 ms");
+        assert_eq!(queue.back(), Some(&959));
+        assert_eq!(queue.front(), Some(&0), "two whole chunks");
+    }
 
     #[test]
     fn downmix_averages_channels() {
