@@ -19,11 +19,6 @@ const SPEAKER_QUEUE: usize = SAMPLE_RATE as usize / 10;
 /// voice skips once rather than staying late for the rest of the call.
 const SPEAKER_CATCH_UP: usize = SAMPLE_RATE as usize / 25;
 
-/// The speaker's device buffer, one 20 ms period. The sound server's default (seconds on
-/// PulseAudio) is filled with silence when the stream starts, which delayed the GP's first
-/// words by 3.6 s.
-const SPEAKER_PERIOD: u32 = SAMPLE_RATE / 50;
-
 /// Names of the capture devices; empty without devices (or without feature `audio-device`).
 pub fn list_microphones() -> Vec<String> {
     labels(true)
@@ -141,6 +136,10 @@ mod backend {
     use cpal::traits::DeviceTrait;
     use cpal::{BufferSize, SampleFormat};
     use std::sync::atomic::AtomicBool;
+
+    /// The speaker's device buffer, one 20 ms period. PulseAudio's default buffer (2 s)
+    /// kept the GP's voice 2.4 s late.
+    const SPEAKER_PERIOD: u32 = SAMPLE_RATE / 50;
 
     pub(super) fn run_output(
         name: Option<String>,

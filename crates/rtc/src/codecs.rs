@@ -268,6 +268,24 @@ impl CodecWriter {
         payload_type: u8,
         sample: &Sample,
     ) -> Result<(), RtcError> {
+        let ticks = (sample.duration.as_secs_f64() * 90_000.0) as u32;
+        if sample.data.is_empty() {
+            // A frame not sent (paused, or skipped by the encoder): its RTP time still passes.
+            match self.codec {
+                VideoCodec::H264 => {
+                    track
+                        .sample_writer(ssrc, payload_type)
+                        .write_sample(sample)
+                        .await?;
+                }
+                VideoCodec::Vp8 => {
+                    if let Some(packetizer) = self.vp8.as_mut() {
+                        packetizer.skip_samples(ticks);
+                    }
+                }
+            }
+            return Ok(());
+        }
         let annex_b = looks_like_annex_b(&sample.data);
         match self.codec {
             VideoCodec::H264 if annex_b || track_is_audio(track).await => {
@@ -276,7 +294,7 @@ impl CodecWriter {
                     .write_sample(sample)
                     .await?;
             }
-            VideoCodec::Vp8 if !annex_b && !sample.data.is_empty() => {
+            VideoCodec::Vp8 if !annex_b => {
                 let packetizer = self.vp8.get_or_insert_with(|| {
                     Box::new(rtc::rtp::packetizer::new_packetizer(
                         Instant::now(),
@@ -288,7 +306,6 @@ impl CodecWriter {
                         90_000,
                     ))
                 });
-                let ticks = (sample.duration.as_secs_f64() * 90_000.0) as u32;
                 let packets = packetizer.packetize(sample.timestamp, &sample.data, ticks)?;
                 for mut packet in packets {
                     packet.header.payload_type = payload_type;

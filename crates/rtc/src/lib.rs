@@ -24,6 +24,7 @@ pub mod events;
 pub mod feedback;
 mod handler;
 mod keyframes;
+mod liveness;
 mod local_media;
 pub mod options;
 pub mod quality;

@@ -18,6 +18,7 @@ use webrtc::media_stream::Track;
 use webrtc::rtp_transceiver::RtpSender;
 
 use crate::events::{IncidentKind, SessionEvent};
+use crate::liveness::Inbound;
 use crate::tasks::TaskCounter;
 
 /// One encoded sample on its way to the track.
@@ -181,6 +182,7 @@ fn incident(events: &mpsc::Sender<SessionEvent>, kind: IncidentKind, detail: Str
 pub fn start_video(
     mut source: Box<dyn VideoSource>,
     bitrate_bps: u32,
+    inbound: Arc<Inbound>,
     slot: Arc<TrackSlot>,
     events: mpsc::Sender<SessionEvent>,
     counter: &TaskCounter,
@@ -196,6 +198,7 @@ pub fn start_video(
         .spawn(move || {
             let _guard = guard;
             let mut failed = false;
+            let mut paused = false;
             let mut black: Option<VideoFrame> = None;
             while !ctl.stop.load(Ordering::Relaxed) {
                 let pending = ctl.new_format.lock().ok().and_then(|mut f| f.take());
@@ -255,19 +258,35 @@ pub fn start_video(
                         }
                     }
                 };
+                // The far side silent: the path is likely cut, and a frame sent now would
+                // only queue up and delay the fresh ones (crate::liveness). None is encoded;
+                // the first one after is a keyframe.
+                let stalled = inbound.stalled();
+                if stalled != paused {
+                    paused = stalled;
+                    if !paused {
+                        encoder.force_keyframe();
+                    }
+                    tracing::debug!(paused, "video sending paused while the far side is silent");
+                }
                 if ctl.keyframe.swap(false, Ordering::Relaxed) {
                     encoder.force_keyframe();
                 }
-                let encoded = match encoder.encode(&frame) {
-                    Ok(e) if e.data.is_empty() => continue,
-                    Ok(e) => e,
-                    Err(e) => {
-                        tracing::warn!(code = e.code(), "frame not encoded");
-                        continue;
+                let data = if paused {
+                    Vec::new()
+                } else {
+                    match encoder.encode(&frame) {
+                        Ok(e) => e.data,
+                        Err(e) => {
+                            tracing::warn!(code = e.code(), "frame not encoded");
+                            Vec::new()
+                        }
                     }
                 };
+                // A frame not sent is still written, empty: its RTP time passes, so the GP's
+                // jitter buffer sees the next one arrive on time.
                 let sample = Encoded {
-                    data: encoded.data,
+                    data,
                     duration: format.frame_interval(),
                     captured_at: frame.captured_at,
                 };

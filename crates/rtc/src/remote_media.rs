@@ -14,6 +14,7 @@ use webrtc::media_stream::track_remote::{TrackRemote, TrackRemoteEvent};
 use crate::codecs::VideoAssembler;
 use crate::events::{SessionEvent, Timing};
 use crate::feedback::{classify, Feedback};
+use crate::liveness::Inbound;
 use crate::tasks::TaskCounter;
 
 /// Least time between two keyframe requests.
@@ -38,6 +39,8 @@ pub struct RemoteContext {
     pub first_video: Arc<AtomicBool>,
     /// First remote audio already reported.
     pub first_audio: Arc<AtomicBool>,
+    /// Arrivals of the far side's packets (the video sender pauses when they stop).
+    pub inbound: Arc<Inbound>,
 }
 
 impl RemoteContext {
@@ -114,6 +117,9 @@ async fn spawn_video(track: Arc<dyn TrackRemote>, ctx: RemoteContext) -> Option<
         // what was negotiated for the stream.
         let mut payload_codec: Option<(u8, VideoCodec)> = None;
         while let Some(event) = track.poll().await {
+            if !matches!(event, TrackRemoteEvent::OnEnded) {
+                ctx.inbound.packet();
+            }
             match event {
                 TrackRemoteEvent::OnRtpPacket(packet) => {
                     let h = &packet.header;
@@ -175,6 +181,9 @@ fn spawn_audio(track: Arc<dyn TrackRemote>, ctx: RemoteContext) -> JoinHandle<()
             return;
         };
         while let Some(event) = track.poll().await {
+            if !matches!(event, TrackRemoteEvent::OnEnded) {
+                ctx.inbound.packet();
+            }
             match event {
                 TrackRemoteEvent::OnRtpPacket(packet) if !packet.payload.is_empty() => {
                     let Ok(pcm) = decoder.decode(&packet.payload) else {

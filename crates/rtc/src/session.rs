@@ -26,6 +26,7 @@ use crate::engine;
 use crate::events::{CallState, EndReason, IncidentKind, SessionEvent, Timing};
 use crate::feedback::{classify, Feedback};
 use crate::handler::{Handler, PcEvent};
+use crate::liveness::Inbound;
 use crate::local_media::{self, AudioControl, TrackSlot, VideoControl};
 use crate::options::{Role, SessionOptions};
 use crate::quality::LinkQuality;
@@ -88,10 +89,12 @@ impl Session {
         let video_slot = Arc::new(TrackSlot::default());
         let audio_slot = Arc::new(TrackSlot::default());
         let start_format = media.video.as_ref().map(|v| v.format());
+        let inbound = Arc::new(Inbound::default());
         let video = match media.video {
             Some(source) => Some(local_media::start_video(
                 source,
                 options.video_bitrate_bps,
+                Arc::clone(&inbound),
                 Arc::clone(&video_slot),
                 events_tx.clone(),
                 &counter,
@@ -120,6 +123,7 @@ impl Session {
             feedback: feedback_tx,
             first_video: Arc::new(AtomicBool::new(false)),
             first_audio: Arc::new(AtomicBool::new(false)),
+            inbound,
         };
         let mut control = Control {
             adapter: start_format.map(|f| Adapter::new(f, options.video_bitrate_bps)),

@@ -51,22 +51,23 @@ async fn main() -> ExitCode {
 
     eprintln!("[call-bench] set-up times and glass-to-glass latency ({RUNS} calls)");
     set_up_and_latency(&mut results, build).await;
-    eprintln!("[call-bench] recovery after a {} s cut", CUT.as_secs());
-    let (to_station, to_gp) = match within(Duration::from_secs(180), reconnection()).await {
-        Ok(v) => v,
-        Err(e) => (
-            json!({ "error": e.to_string() }),
-            json!({ "error": e.to_string() }),
-        ),
-    };
-    results.insert(
-        "reconnection_after_3s_cut_ms".into(),
-        with_build(to_station, build),
-    );
-    results.insert(
-        "reconnection_station_to_gp_after_3s_cut_ms".into(),
-        with_build(to_gp, build),
-    );
+    for cut in [Cut::LinkDown, Cut::RelayStall] {
+        eprintln!(
+            "[call-bench] recovery after a {} s cut: {}",
+            CUT.as_secs(),
+            cut.describe()
+        );
+        let (to_station, to_gp) = match within(Duration::from_secs(180), reconnection(cut)).await {
+            Ok(v) => v,
+            Err(e) => (
+                json!({ "error": e.to_string() }),
+                json!({ "error": e.to_string() }),
+            ),
+        };
+        let (a, b) = cut.entries();
+        results.insert(a.into(), with_build(to_station, build));
+        results.insert(b.into(), with_build(to_gp, build));
+    }
     eprintln!("[call-bench] CPU and memory during a 720p30 call");
     match within(Duration::from_secs(120), cpu_and_memory()).await {
         Ok((cpu, mem)) => {
@@ -494,19 +495,73 @@ async fn reference_call(s: &CallScenario) -> Result<(f64, f64, String)> {
     outcome
 }
 
-/// Part 4: a relay-only call through coturn; coturn is paused [`CUT`] then resumed,
-/// [`CUTS`] times; the time from the resume until the station decodes a GP frame with a
-/// counter it had not seen before the cut; and, measured at the same time, until the
-/// console shows a station frame captured after the restore.
-async fn reconnection() -> Result<(Value, Value)> {
-    let turn = Turn::start()?;
-    let s = CallScenario::prepare(ScenarioOptions {
-        ice_urls: vec![turn.url()],
-        turn_secret: Some(TURN_SECRET.into()),
-        relay_only: true,
-        ..ScenarioOptions::default()
-    })
-    .await?;
+/// How the call is cut in part 4.
+#[derive(Clone, Copy)]
+enum Cut {
+    /// The GP's browser in its own network namespace, its interface down (packets dropped):
+    /// the cut of the tests.
+    LinkDown,
+    /// A relay-only call through coturn, coturn stopped (SIGSTOP): packets are not dropped
+    /// but queued in the stopped relay and delivered late, all at once.
+    RelayStall,
+}
+
+impl Cut {
+    fn describe(self) -> &'static str {
+        match self {
+            Cut::LinkDown => "the GP's network interface down (packets dropped)",
+            Cut::RelayStall => "coturn stopped (packets queued in the relay)",
+        }
+    }
+
+    /// The result entries: GP → station, station → GP.
+    fn entries(self) -> (&'static str, &'static str) {
+        match self {
+            Cut::LinkDown => (
+                "reconnection_after_3s_cut_ms",
+                "reconnection_station_to_gp_after_3s_cut_ms",
+            ),
+            Cut::RelayStall => (
+                "reconnection_after_3s_relay_stall_ms",
+                "reconnection_station_to_gp_after_3s_relay_stall_ms",
+            ),
+        }
+    }
+
+    fn options(self, turn: Option<&Turn>) -> ScenarioOptions {
+        match (self, turn) {
+            (Cut::RelayStall, Some(turn)) => ScenarioOptions {
+                ice_urls: vec![turn.url()],
+                turn_secret: Some(TURN_SECRET.into()),
+                relay_only: true,
+                ..ScenarioOptions::default()
+            },
+            _ => ScenarioOptions {
+                gp_in_netns: true,
+                ..ScenarioOptions::default()
+            },
+        }
+    }
+}
+
+/// Part 4: a call cut [`CUT`] then restored, [`CUTS`] times; the time from the restore until
+/// the station decodes a GP frame captured after it; and, measured at the same time, until
+/// the console shows a station frame captured after it.
+async fn reconnection(cut_kind: Cut) -> Result<(Value, Value)> {
+    let turn = match cut_kind {
+        Cut::RelayStall => Some(Turn::start()?),
+        Cut::LinkDown => None,
+    };
+    let s = CallScenario::prepare(cut_kind.options(turn.as_ref())).await?;
+    let cut_off = |down: bool| -> Result {
+        match (&turn, &s.netns) {
+            (Some(turn), _) if down => turn.pause(),
+            (Some(turn), _) => turn.resume(),
+            (None, Some(ns)) if down => ns.link_down(),
+            (None, Some(ns)) => ns.link_up(),
+            (None, None) => Err("no namespace for the GP".into()),
+        }
+    };
     s.calls.start(&s.consultation_id).await?;
     s.gp_signs_in().await?;
     s.gp_accepts().await?;
@@ -519,14 +574,14 @@ async fn reconnection() -> Result<(Value, Value)> {
     let mut errors = Vec::new();
     for cut in 0..CUTS {
         tokio::time::sleep(Duration::from_secs(2)).await;
-        turn.pause()?;
+        cut_off(true)?;
         tokio::time::sleep(CUT).await;
         let (seen_len, seen_last) = {
             let frames = lock(&s.probe.frames);
             (frames.len(), frames.last().map(|f| f.1))
         };
         let restored = Instant::now();
-        turn.resume()?;
+        cut_off(false)?;
         let restored_millis = (relais_media::frame::unix_millis_now() % 65_536) as u16;
         let (station_side, console_side) = tokio::join!(
             back_after(&s.probe, seen_len, seen_last, restored_millis),
@@ -573,7 +628,7 @@ async fn reconnection() -> Result<(Value, Value)> {
             "runs": to_gp_back.len(),
             "samples": to_gp_back.iter().map(|x| round1(*x)).collect::<Vec<_>>(),
             "max": to_gp_back.iter().copied().reduce(f64::max).map(round1),
-            "method": "same cuts as reconnection_after_3s_cut_ms, measured at the same time: from SIGCONT until the console (Chromium) shows a station frame whose painted capture time is after the restore; the page is read every ~100 ms, so the figure is up to ~100 ms late",
+            "method": format!("{}; 3 cuts in one call, measured at the same time as the other direction: from the restore until the console (Chromium) shows a station frame whose painted capture time is after it; the page is read every ~100 ms, so the figure is up to ~100 ms late", cut_kind.describe()),
         }),
         None => json!({ "error": errors.join("; ") }),
     };
@@ -588,7 +643,7 @@ async fn reconnection() -> Result<(Value, Value)> {
         "samples": fresh_back.iter().map(|x| round1(*x)).collect::<Vec<_>>(),
         "max": fresh_back.iter().copied().reduce(f64::max).map(round1),
         "first_new_counter_ms": counter_back.iter().map(|x| round1(*x)).collect::<Vec<_>>(),
-        "method": "relay-only call through coturn (both sides relay-only); coturn SIGSTOP for 3 s then SIGCONT, 3 cuts in one call; time from SIGCONT until the station's backend decodes the first GP frame captured after it (capture time painted in the frame). first_new_counter_ms: until the first frame with a counter not decoded before the restore; those are frames captured during the cut and queued in the paused relay, delivered at once, so they do not show the link is live again",
+        "method": format!("{}; 3 cuts in one call; time from the restore until the station's backend decodes the first GP frame captured after it (capture time painted in the frame). first_new_counter_ms: until the first frame with a counter not decoded before the restore (after a relay stall, frames captured during the cut are delivered at once and do not show the link is live again)", cut_kind.describe()),
     });
     if !errors.is_empty() {
         if let Some(o) = v.as_object_mut() {
