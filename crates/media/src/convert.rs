@@ -46,16 +46,34 @@ impl ImageBuffer for JpegView<'_> {
     }
 
     fn fill_buffers(&self, y: u16, buffers: &mut [Vec<u8>; 4]) {
+        let (luma, chroma) = full_range();
         let w = self.0.width() as usize;
         let y = usize::from(y);
-        let (yp, up, vp) = (self.0.y(), self.0.u(), self.0.v());
-        for x in 0..w {
-            let c = (y / 2) * (w / 2) + x / 2;
-            buffers[0].push(clamp((i32::from(yp[y * w + x]) - 16) * 255 / 219));
-            buffers[1].push(clamp((i32::from(up[c]) - 128) * 255 / 224 + 128));
-            buffers[2].push(clamp((i32::from(vp[c]) - 128) * 255 / 224 + 128));
+        let row = &self.0.y()[y * w..(y + 1) * w];
+        buffers[0].extend(row.iter().map(|&v| luma[usize::from(v)]));
+        let c = (y / 2) * (w / 2);
+        for (plane, buffer) in [self.0.u(), self.0.v()].into_iter().zip(&mut buffers[1..3]) {
+            for &v in &plane[c..c + w / 2] {
+                let v = chroma[usize::from(v)];
+                buffer.extend_from_slice(&[v, v]);
+            }
         }
     }
+}
+
+/// Limited-range (video) to full-range (JPEG) tables for luma and chroma, built once.
+fn full_range() -> &'static ([u8; 256], [u8; 256]) {
+    static TABLES: std::sync::OnceLock<([u8; 256], [u8; 256])> = std::sync::OnceLock::new();
+    TABLES.get_or_init(|| {
+        let mut luma = [0u8; 256];
+        let mut chroma = [0u8; 256];
+        for v in 0..256usize {
+            let s = v as i32;
+            luma[v] = clamp((s - 16) * 255 / 219);
+            chroma[v] = clamp((s - 128) * 255 / 224 + 128);
+        }
+        (luma, chroma)
+    })
 }
 
 /// A JPEG image of the frame (`quality` 1..=100), 4:2:0 like the source.
@@ -98,6 +116,25 @@ mod tests {
         let jpeg = to_jpeg(&f, 80).unwrap();
         assert_eq!(&jpeg[..2], &[0xFF, 0xD8]);
         assert_eq!(&jpeg[jpeg.len() - 2..], &[0xFF, 0xD9]);
+    }
+
+    #[test]
+    fn jpeg_decodes_to_the_same_picture_in_full_range() {
+        let mut f = VideoFrame::black(640, 480).unwrap();
+        pattern::paint(&mut f, 0xBEEF, 0x0102);
+        let jpeg = to_jpeg(&f, 75).unwrap();
+        let mut decoder = zune_jpeg::JpegDecoder::new(&jpeg);
+        let rgb = decoder.decode().unwrap();
+        assert_eq!(decoder.dimensions(), Some((640, 480)));
+        let rgba: Vec<u8> = rgb
+            .chunks_exact(3)
+            .flat_map(|p| [p[0], p[1], p[2], 255])
+            .collect();
+        assert_eq!(pattern::read_rgba(&rgba, 640, 480), Some((0xBEEF, 0x0102)));
+        // Video white (Y 235) is JPEG white, video black (Y 16) JPEG black, grey stays grey.
+        let at = |x: usize, y: usize| &rgba[(y * 640 + x) * 4..(y * 640 + x) * 4 + 3];
+        assert!(at(20, 20).iter().all(|&c| c >= 250), "{:?}", at(20, 20));
+        assert!(at(60, 20).iter().all(|&c| c <= 5), "{:?}", at(60, 20));
     }
 }
 

@@ -1,8 +1,8 @@
 //! H.264 encoding and decoding (OpenH264), constrained baseline `42e01f`.
 use openh264::decoder::Decoder;
 use openh264::encoder::{
-    BitRate, Encoder, EncoderConfig, FrameRate, FrameType, IntraFramePeriod, Level, Profile,
-    RateControlMode, UsageType,
+    BitRate, Complexity, Encoder, EncoderConfig, FrameRate, FrameType, IntraFramePeriod, Level,
+    Profile, RateControlMode, UsageType,
 };
 use openh264::formats::YUVSource;
 use openh264::OpenH264API;
@@ -47,6 +47,11 @@ fn encoder_config(bitrate_bps: u32, fps: u32) -> EncoderConfig {
         .profile(Profile::Baseline)
         .level(Level::Level_3_1)
         .skip_frames(false)
+        // As real-time encoders do: the fast mode decision, and IDRs only when asked for
+        // (PLI, camera switch, reconnection) or every 4 s, not at each detected scene change
+        // (the moving test pattern made one every 0.6 s). Together about 20 % less time.
+        .complexity(Complexity::Low)
+        .scene_change_detect(false)
         // A keyframe every 4 s at most, so a lost PLI is not fatal.
         .intra_frame_period(IntraFramePeriod::from_num_frames(fps.saturating_mul(4)))
 }
