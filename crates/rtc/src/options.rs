@@ -31,7 +31,9 @@ pub struct SessionOptions {
     pub audio_track_id: String,
     /// Starting video bitrate, bits per second.
     pub video_bitrate_bps: u32,
-    /// Wait after ICE `disconnected` before restarting (it is often transient).
+    /// Wait after ICE `disconnected` before restarting (it is often transient). A restart
+    /// drops the current path: started just as a short cut ends, it holds the picture back
+    /// until the new offer and answer have crossed the network that has just come back.
     pub reconnect_grace: Duration,
     /// Longest wait between two restart attempts.
     pub max_restart_backoff: Duration,
@@ -61,7 +63,8 @@ impl SessionOptions {
             video_track_id: video.to_owned(),
             audio_track_id: audio.to_owned(),
             video_bitrate_bps: 1_000_000,
-            reconnect_grace: Duration::from_millis(1500),
+            // As the console's DISCONNECT_GRACE_MS.
+            reconnect_grace: Duration::from_secs(3),
             max_restart_backoff: Duration::from_secs(16),
             ice_disconnected_timeout: Duration::from_secs(3),
             ice_failed_timeout: Duration::from_secs(8),
