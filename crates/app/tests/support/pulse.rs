@@ -174,6 +174,8 @@ impl Pulse {
         let mut out = child.stdout.take().unwrap();
         let samples = Arc::new(Mutex::new(Vec::<i16>::new()));
         let kept = Arc::clone(&samples);
+        let reads = Arc::new(Mutex::new(Vec::<(Instant, i16)>::new()));
+        let timed = Arc::clone(&reads);
         std::thread::spawn(move || {
             let mut buf = [0u8; 4096];
             let mut odd: Option<u8> = None;
@@ -186,17 +188,23 @@ impl Pulse {
                 if bytes.len() % 2 == 1 {
                     odd = bytes.pop();
                 }
+                let read: Vec<i16> = bytes
+                    .chunks_exact(2)
+                    .map(|b| i16::from_le_bytes([b[0], b[1]]))
+                    .collect();
+                let peak = read.iter().map(|s| s.saturating_abs()).max().unwrap_or(0);
+                timed.lock().unwrap().push((Instant::now(), peak));
                 let mut k = kept.lock().unwrap();
-                k.extend(
-                    bytes
-                        .chunks_exact(2)
-                        .map(|b| i16::from_le_bytes([b[0], b[1]])),
-                );
+                k.extend(read);
                 let excess = k.len().saturating_sub(96_000);
                 k.drain(..excess);
             }
         });
-        Recorder { child, samples }
+        Recorder {
+            child,
+            samples,
+            reads,
+        }
     }
 }
 
@@ -225,6 +233,8 @@ impl Drop for Player {
 pub struct Recorder {
     child: Child,
     samples: Arc<Mutex<Vec<i16>>>,
+    /// When each read arrived, and its loudest sample.
+    reads: Arc<Mutex<Vec<(Instant, i16)>>>,
 }
 
 impl Recorder {
@@ -232,6 +242,32 @@ impl Recorder {
     pub fn last(&self, n: usize) -> Vec<i16> {
         let s = self.samples.lock().unwrap();
         s[s.len().saturating_sub(n)..].to_vec()
+    }
+
+    /// How long after `since` the monitor first heard a sample of `level` or more.
+    pub fn heard_after(&self, since: Instant, level: i16) -> Option<Duration> {
+        self.reads
+            .lock()
+            .unwrap()
+            .iter()
+            .find(|(at, peak)| *at >= since && *peak >= level)
+            .map(|(at, _)| *at - since)
+    }
+
+    /// Whether the monitor has heard nothing of `level` or more in the last `span` (and has
+    /// been recording for that long).
+    pub fn quiet_for(&self, span: Duration, level: i16) -> bool {
+        let reads = self.reads.lock().unwrap();
+        let (Some(&(first, _)), Some(&(last, _))) = (reads.first(), reads.last()) else {
+            return false;
+        };
+        last.checked_sub(span).is_some_and(|since| {
+            first <= since
+                && reads
+                    .iter()
+                    .filter(|(at, _)| *at >= since)
+                    .all(|(_, peak)| *peak < level)
+        })
     }
 }
 
