@@ -14,12 +14,8 @@ use std::time::Duration;
 
 use relais_app::call::devices::CameraRole;
 use relais_app::call::{CallStatus, DeviceChoice};
-use relais_app::dto::{SetupInput, SignInInput, SiteInput, SiteKind, UserInput};
-use relais_app::{CallObserver, Calls, Config, KeyStoreChoice, MediaSource, Station, SystemClock};
+use relais_app::{CallObserver, Calls, MediaSource, Station, SystemClock};
 use relais_media::synthetic_cameras;
-
-const PASSPHRASE: &str = "phrase secrète de test";
-const PASSWORD: &str = "correct horse battery";
 
 struct Quiet;
 impl CallObserver for Quiet {
@@ -28,40 +24,11 @@ impl CallObserver for Quiet {
 }
 
 fn station(dir: &std::path::Path, first: bool) -> Arc<Station> {
-    let s = Station::start(
-        Config {
-            data_dir: dir.to_path_buf(),
-            key_store: KeyStoreChoice::Passphrase,
-            lock_after_seconds: 300,
-            hub_url: None,
-            hub_fingerprint: None,
-        },
-        Box::new(SystemClock),
-    );
-    s.unlock_storage(PASSPHRASE).unwrap();
+    let s = support::station::start(dir, Box::new(SystemClock));
     if first {
-        s.setup_site(SetupInput {
-            site: SiteInput {
-                kind: SiteKind::Pharmacie,
-                name: "Pharmacie du Parvis".into(),
-                commune: "Chartres".into(),
-                address: None,
-            },
-            user: UserInput {
-                username: "ines".into(),
-                display_name: "Inès Martin".into(),
-                profession: "Pharmacienne".into(),
-                rpps: None,
-                password: PASSWORD.into(),
-            },
-        })
-        .unwrap();
+        support::station::setup_site(&s);
     } else {
-        s.sign_in(SignInInput {
-            username: "ines".into(),
-            password: PASSWORD.into(),
-        })
-        .unwrap();
+        support::station::sign_in(&s);
     }
     Arc::new(s)
 }

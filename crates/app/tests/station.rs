@@ -6,14 +6,15 @@ use std::sync::{Arc, Mutex};
 
 use chrono::{DateTime, Duration, Months, NaiveDate, TimeZone, Utc};
 use relais_app::dto::{IntakeInput, SetupInput, SignInInput, SiteInput, SiteKind, UserInput};
-use relais_app::{ApiError, Clock, Config, KeyStoreChoice, Station};
+use relais_app::{ApiError, Clock, Station};
 use relais_core::identity::{Coverage, Patient, Sex};
 use relais_core::lifecycle::ConsultationState;
 use relais_core::triage::{Answers, PriorityCriteria};
 use serde_json::json;
 
-const PASSPHRASE: &str = "phrase secrète de test";
-const PASSWORD: &str = "correct horse battery";
+mod support;
+
+use support::station::{config, PASSPHRASE, PASSWORD};
 
 #[derive(Clone)]
 struct TestClock(Arc<Mutex<DateTime<Utc>>>);
@@ -39,39 +40,12 @@ fn today(clock: &TestClock) -> NaiveDate {
     clock.today_at(clock.now())
 }
 
-fn config(dir: &std::path::Path) -> Config {
-    Config {
-        data_dir: dir.to_path_buf(),
-        key_store: KeyStoreChoice::Passphrase,
-        lock_after_seconds: 300,
-        hub_url: None,
-        hub_fingerprint: None,
-    }
-}
-
 fn start(dir: &std::path::Path, clock: &TestClock) -> Station {
-    let s = Station::start(config(dir), Box::new(clock.clone()));
-    s.unlock_storage(PASSPHRASE).expect("unlock");
-    s
+    support::station::start(dir, Box::new(clock.clone()))
 }
 
 fn setup(s: &Station) {
-    s.setup_site(SetupInput {
-        site: SiteInput {
-            kind: SiteKind::Pharmacie,
-            name: "Pharmacie du Parvis".into(),
-            commune: "Chartres".into(),
-            address: None,
-        },
-        user: UserInput {
-            username: "ines".into(),
-            display_name: "Inès Martin".into(),
-            profession: "Pharmacienne".into(),
-            rpps: None,
-            password: PASSWORD.into(),
-        },
-    })
-    .expect("setup");
+    support::station::setup_site(s);
 }
 
 fn patient(family: &str, birth: NaiveDate) -> Patient {
