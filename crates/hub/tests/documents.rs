@@ -2,48 +2,18 @@
 //! fresh TOTP code; versions, corrections, the content hash, and who may read them.
 mod common;
 
+use common::accepted::Accepted;
 use common::*;
-use relais_protocol::api::{NewAccount, Role, StationCredential};
+use relais_protocol::api::{NewAccount, Role};
 use relais_protocol::documents::{content_sha256, CallIncident, SignedDocument};
 use relais_protocol::signal::Signal;
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 
-/// A consultation accepted by a GP: the hub, the GP's client and TOTP secret, the
-/// consultation id, the station.
-struct Accepted {
-    th: TestHub,
-    gp: reqwest::Client,
-    secret: String,
-    id: String,
-    station: StationCredential,
-    station_token: String,
-}
-
 async fn accepted_with(intake: Option<Value>) -> Accepted {
     let th = hub().await;
-    let station = th.station("Pharmacie du Marché").await;
-    let res = th
-        .request(
-            &station,
-            &request_body("local-1", &intake.unwrap_or_else(|| ok_intake(&th))),
-        )
-        .await;
-    assert_eq!(res.status(), StatusCode::OK);
-    let ticket: relais_protocol::api::RoomTicket = res.json().await.expect("ticket");
-    let (gp, _, created) = th.gp("dr.martin@relais.test").await;
-    assert_eq!(
-        th.accept(&gp, &ticket.consultation_id).await.status(),
-        StatusCode::OK
-    );
-    Accepted {
-        gp,
-        secret: created.totp_secret,
-        id: ticket.consultation_id,
-        station_token: ticket.join_token,
-        station,
-        th,
-    }
+    let body = request_body("local-1", &intake.unwrap_or_else(|| ok_intake(&th)));
+    Accepted::request(th, body).await
 }
 
 async fn accepted() -> Accepted {
@@ -80,73 +50,6 @@ fn report() -> Value {
         "incidents": [{"at": "2026-11-26T10:40:00+01:00", "description": "Coupure de la vidéo 3 s"}],
         "copyTo": {"name": "Dr Paul Dali"}
     })
-}
-
-impl Accepted {
-    /// A fresh code: the clock moves one TOTP step first.
-    fn fresh_code(&self) -> String {
-        self.th.advance(30);
-        self.th.totp(&self.secret)
-    }
-
-    async fn sign_raw(
-        &self,
-        client: &reqwest::Client,
-        kind: &str,
-        content: Value,
-        totp: &str,
-        supersedes: Option<&str>,
-    ) -> reqwest::Response {
-        let mut body = json!({"kind": kind, "content": content, "totp": totp});
-        if let Some(s) = supersedes {
-            body["supersedes"] = json!(s);
-        }
-        client
-            .post(
-                self.th
-                    .url(&format!("/api/gp/consultations/{}/documents", self.id)),
-            )
-            .json(&body)
-            .send()
-            .await
-            .expect("sign")
-    }
-
-    async fn sign(&self, kind: &str, content: Value, supersedes: Option<&str>) -> SignedDocument {
-        let code = self.fresh_code();
-        let res = self
-            .sign_raw(&self.gp, kind, content, &code, supersedes)
-            .await;
-        assert_eq!(res.status(), StatusCode::CREATED, "{:?}", res.text().await);
-        res.json().await.expect("document")
-    }
-
-    async fn gp_documents(&self) -> Vec<SignedDocument> {
-        let res = self
-            .gp
-            .get(
-                self.th
-                    .url(&format!("/api/gp/consultations/{}/documents", self.id)),
-            )
-            .send()
-            .await
-            .expect("list");
-        assert_eq!(res.status(), StatusCode::OK);
-        res.json().await.expect("documents")
-    }
-
-    async fn station_documents(&self, token: &str) -> reqwest::Response {
-        self.th
-            .client()
-            .get(
-                self.th
-                    .url(&format!("/api/station/consultations/{}/documents", self.id)),
-            )
-            .bearer_auth(token)
-            .send()
-            .await
-            .expect("station list")
-    }
 }
 
 #[tokio::test]

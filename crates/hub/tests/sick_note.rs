@@ -5,6 +5,7 @@
 mod common;
 
 use chrono::{Duration, NaiveDate};
+use common::accepted::Accepted;
 use common::*;
 use relais_core::sick_note::{SickNote, TreatingGpSource};
 use relais_protocol::documents::SignedDocument;
@@ -16,118 +17,63 @@ const GP_RPPS: &str = "10100345676";
 /// Another valid RPPS.
 const OTHER_RPPS: &str = "10002727377";
 
-struct Accepted {
-    th: TestHub,
-    gp: reqwest::Client,
-    secret: String,
-    id: String,
-}
-
 /// A consultation accepted by the GP; the patient's recorded médecin traitant is `treating`.
 async fn accepted(treating: Option<Value>) -> Accepted {
     let th = hub().await;
     // Mid-morning, so that the clock's 30 s steps never cross midnight during a test.
     let morning = th.now().date_naive().and_hms_opt(10, 0, 0).expect("10:00");
     th.clock.set(morning.and_utc());
-    let station = th.station("Pharmacie du Marché").await;
     let mut body = request_body("local-1", &ok_intake(&th));
     if let Some(t) = treating {
         body["patient"]["treatingDoctor"] = t;
     }
-    let res = th.request(&station, &body).await;
-    assert_eq!(res.status(), StatusCode::OK);
-    let ticket: relais_protocol::api::RoomTicket = res.json().await.expect("ticket");
-    let (gp, _, created) = th.gp("dr.martin@relais.test").await;
-    assert_eq!(
-        th.accept(&gp, &ticket.consultation_id).await.status(),
-        StatusCode::OK
-    );
-    Accepted {
-        th,
-        gp,
-        secret: created.totp_secret,
-        id: ticket.consultation_id,
-    }
+    Accepted::request(th, body).await
 }
 
-impl Accepted {
-    /// The hub's date of issue, as its clock gives it.
-    fn today(&self) -> NaiveDate {
-        relais_hub::Clock::today(&*self.th.clock)
-    }
+/// The hub's date of issue, as its clock gives it.
+fn today(a: &Accepted) -> NaiveDate {
+    relais_hub::Clock::today(&*a.th.clock)
+}
 
-    /// What the console sends: the GP's fields only.
-    fn note(&self, days: u32, declared: bool) -> Value {
-        json!({
-            "kind": "initial",
-            "startDate": self.today(),
-            "days": days,
-            "declaredTreatingGp": declared,
-            "reason": "Syndrome grippal, fièvre à 39 °C",
-            "exits": "allowed",
-            "exitsJustification": null,
-            "notes": ""
-        })
-    }
+/// What the console sends: the GP's fields only.
+fn note(a: &Accepted, days: u32, declared: bool) -> Value {
+    json!({
+        "kind": "initial",
+        "startDate": today(a),
+        "days": days,
+        "declaredTreatingGp": declared,
+        "reason": "Syndrome grippal, fièvre à 39 °C",
+        "exits": "allowed",
+        "exitsJustification": null,
+        "notes": ""
+    })
+}
 
-    async fn sign_raw(&self, content: Value, supersedes: Option<&str>) -> reqwest::Response {
-        self.th.advance(30);
-        let code = self.th.totp(&self.secret);
-        let mut body = json!({"kind": "sickNote", "content": content, "totp": code});
-        if let Some(s) = supersedes {
-            body["supersedes"] = json!(s);
-        }
-        self.gp
-            .post(
-                self.th
-                    .url(&format!("/api/gp/consultations/{}/documents", self.id)),
-            )
-            .json(&body)
-            .send()
-            .await
-            .expect("sign")
-    }
+/// Signs a sick note with a fresh code.
+async fn sign(a: &Accepted, content: Value, supersedes: Option<&str>) -> SignedDocument {
+    a.sign("sickNote", content, supersedes).await
+}
 
-    async fn sign(&self, content: Value, supersedes: Option<&str>) -> SignedDocument {
-        let res = self.sign_raw(content, supersedes).await;
-        assert_eq!(res.status(), StatusCode::CREATED, "{:?}", res.text().await);
-        res.json().await.expect("document")
-    }
-
-    /// A refusal: 422 DOCUMENT_INVALID with the field and the core's code.
-    async fn refused(&self, content: Value) -> (String, String, String) {
-        let res = self.sign_raw(content, None).await;
-        assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
-        let body: Value = res.json().await.expect("body");
-        assert_eq!(body["code"], "DOCUMENT_INVALID");
-        let s = |k: &str| body[k].as_str().expect("string").to_string();
-        (s("field"), s("reason"), s("message"))
-    }
-
-    async fn gp_documents(&self) -> Vec<SignedDocument> {
-        let res = self
-            .gp
-            .get(
-                self.th
-                    .url(&format!("/api/gp/consultations/{}/documents", self.id)),
-            )
-            .send()
-            .await
-            .expect("list");
-        assert_eq!(res.status(), StatusCode::OK);
-        res.json().await.expect("documents")
-    }
+/// A refusal: 422 DOCUMENT_INVALID with the field and the core's code.
+async fn refused(a: &Accepted, content: Value) -> (String, String, String) {
+    let code = a.fresh_code();
+    let res = a.sign_raw(&a.gp, "sickNote", content, &code, None).await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let body: Value = res.json().await.expect("body");
+    assert_eq!(body["code"], "DOCUMENT_INVALID");
+    let s = |k: &str| body[k].as_str().expect("string").to_string();
+    (s("field"), s("reason"), s("message"))
 }
 
 #[tokio::test]
 async fn a_three_day_note_is_signed_with_the_hub_s_facts() {
     let a = accepted(None).await;
-    let mut content = a.note(3, false);
+    let mut content = note(&a, 3, false);
     // What the hub vouches for is overwritten whatever the console sends.
     content["id"] = json!("MINE");
     content["byTreatingGp"] = json!(true);
     content["prescriber"] = json!({"name": "Dr Faux", "rpps": "00000000000"});
-    let doc = a.sign(content, None).await;
+    let doc = sign(&a, content, None).await;
     assert_eq!(doc.kind.code(), "sickNote");
     assert_eq!(doc.version, 1);
     assert!(doc.verify());
@@ -141,7 +87,7 @@ async fn a_three_day_note_is_signed_with_the_hub_s_facts() {
     assert_eq!(c["reason"], "Syndrome grippal, fièvre à 39 °C");
     let note: SickNote = serde_json::from_value(c.clone()).expect("sick note");
     assert_eq!(note.days, 3);
-    assert_eq!(note.end_date(), Some(a.today() + Duration::days(2)));
+    assert_eq!(note.end_date(), Some(today(&a) + Duration::days(2)));
     note.validate(a.th.now().date_naive())
         .expect("valid as stored");
     assert_eq!(a.gp_documents().await, vec![doc.clone()]);
@@ -160,7 +106,7 @@ async fn a_three_day_note_is_signed_with_the_hub_s_facts() {
 async fn four_days_are_refused_unless_the_record_names_the_gp() {
     // No médecin traitant recorded, not declared: refused on `days` with the core's message.
     let a = accepted(None).await;
-    let (field, reason, message) = a.refused(a.note(4, false)).await;
+    let (field, reason, message) = refused(&a, note(&a, 4, false)).await;
     assert_eq!(
         (field.as_str(), reason.as_str()),
         ("days", "SICK_NOTE_TOO_LONG")
@@ -170,13 +116,13 @@ async fn four_days_are_refused_unless_the_record_names_the_gp() {
         "Durée de l'arrêt : En téléconsultation, un arrêt de travail est limité à 3 jours, sauf s'il est prescrit par le médecin traitant."
     );
     // Declared médecin traitant with nothing recorded: the declaration stands.
-    let doc = a.sign(a.note(4, true), None).await;
+    let doc = sign(&a, note(&a, 4, true), None).await;
     assert_eq!(doc.content["byTreatingGp"], true);
     assert_eq!(doc.content["treatingGpSource"], "declaration");
 
     // The record names the GP by RPPS: 4 days accepted, even without the box ticked.
     let a = accepted(Some(json!({"name": "Dr Martin", "rpps": GP_RPPS}))).await;
-    let doc = a.sign(a.note(4, false), None).await;
+    let doc = sign(&a, note(&a, 4, false), None).await;
     assert_eq!(doc.content["byTreatingGp"], true);
     assert_eq!(doc.content["treatingGpSource"], "record");
     let note: SickNote = serde_json::from_value(doc.content.clone()).expect("note");
@@ -186,19 +132,19 @@ async fn four_days_are_refused_unless_the_record_names_the_gp() {
 #[tokio::test]
 async fn a_declaration_the_record_contradicts_is_refused() {
     let a = accepted(Some(json!({"name": "Dr Dali", "rpps": OTHER_RPPS}))).await;
-    let (field, reason, message) = a.refused(a.note(3, true)).await;
+    let (field, reason, message) = refused(&a, note(&a, 3, true)).await;
     assert_eq!(
         (field.as_str(), reason.as_str()),
         ("declaredTreatingGp", "SICK_NOTE_NOT_TREATING_GP")
     );
     assert!(message.contains("autre médecin traitant"), "{message}");
     // Not declared: another GP's 3-day note is fine, 4 days are not.
-    let (field, reason, _) = a.refused(a.note(4, false)).await;
+    let (field, reason, _) = refused(&a, note(&a, 4, false)).await;
     assert_eq!(
         (field.as_str(), reason.as_str()),
         ("days", "SICK_NOTE_TOO_LONG")
     );
-    let doc = a.sign(a.note(3, false), None).await;
+    let doc = sign(&a, note(&a, 3, false), None).await;
     assert_eq!(doc.content["byTreatingGp"], false);
     assert_eq!(doc.content["treatingGpSource"], "record");
     let audit = a.th.hub.admin().audit().await.expect("audit");
@@ -209,7 +155,7 @@ async fn a_declaration_the_record_contradicts_is_refused() {
 #[tokio::test]
 async fn dates_and_texts_are_checked() {
     let a = accepted(None).await;
-    let yesterday = a.today() - Duration::days(1);
+    let yesterday = today(&a) - Duration::days(1);
     let table: Vec<(&str, Value, &str, &str)> = vec![
         (
             "startDate",
@@ -219,7 +165,7 @@ async fn dates_and_texts_are_checked() {
         ),
         (
             "startDate",
-            json!(a.today() + Duration::days(3)),
+            json!(today(&a) + Duration::days(3)),
             "startDate",
             "SICK_NOTE_START_TOO_LATE",
         ),
@@ -240,18 +186,14 @@ async fn dates_and_texts_are_checked() {
         ),
     ];
     for (key, value, field, code) in table {
-        let mut content = a.note(3, false);
+        let mut content = note(&a, 3, false);
         content[key] = value;
-        let (f, r, m) = a.refused(content).await;
+        let (f, r, m) = refused(&a, content).await;
         assert_eq!((f.as_str(), r.as_str()), (field, code), "{key}: {m}");
     }
-    let (_, _, m) = a
-        .refused({
-            let mut c = a.note(3, false);
-            c["startDate"] = json!(yesterday);
-            c
-        })
-        .await;
+    let mut backdated = note(&a, 3, false);
+    backdated["startDate"] = json!(yesterday);
+    let (_, _, m) = refused(&a, backdated).await;
     assert_eq!(
         m,
         "Premier jour d'arrêt : Un arrêt de travail ne peut pas commencer avant la date de sa prescription."
@@ -262,10 +204,13 @@ async fn dates_and_texts_are_checked() {
 #[tokio::test]
 async fn a_correction_is_a_new_version_of_the_sick_note() {
     let a = accepted(None).await;
-    let v1 = a.sign(a.note(2, false), None).await;
-    let res = a.sign_raw(a.note(3, false), None).await;
+    let v1 = sign(&a, note(&a, 2, false), None).await;
+    let code = a.fresh_code();
+    let res = a
+        .sign_raw(&a.gp, "sickNote", note(&a, 3, false), &code, None)
+        .await;
     assert_eq!(error_code(res).await, (409, "DOCUMENT_EXISTS".into()));
-    let v2 = a.sign(a.note(3, false), Some(&v1.id)).await;
+    let v2 = sign(&a, note(&a, 3, false), Some(&v1.id)).await;
     assert_eq!(v2.version, 2);
     assert_eq!(v2.supersedes.as_deref(), Some(v1.id.as_str()));
     assert_eq!(v2.content["days"], 3);

@@ -2,6 +2,8 @@
 //! self-signed certificate, and helpers for the usual steps.
 #![allow(dead_code)]
 
+pub mod accepted;
+
 use std::sync::Arc;
 use std::time::Duration;
 
