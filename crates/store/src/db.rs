@@ -42,6 +42,25 @@ impl std::fmt::Debug for Store {
     }
 }
 
+/// A connection to `path` with its key set. SQLCipher refuses the key, rarely, when its
+/// crypto provider fails to start while other connections are opened at the same time (seen
+/// once in a parallel test run of the hub): the key is then tried again on a new connection.
+/// A wrong key is not refused here but at the first read.
+fn keyed_connection(path: &Path, key: &DbKey) -> Result<Connection> {
+    let mut attempt = 1;
+    loop {
+        let conn = Connection::open(path)?;
+        match conn.execute_batch(&key.pragma_key_sql()) {
+            Ok(()) => return Ok(conn),
+            Err(_) if attempt < 3 => {
+                attempt += 1;
+                std::thread::sleep(Duration::from_millis(20));
+            }
+            Err(e) => return Err(e.into()),
+        }
+    }
+}
+
 impl Store {
     /// Opens (or creates) the encrypted database at `path` with `key`, and migrates its schema.
     ///
@@ -61,8 +80,7 @@ impl Store {
             Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
             Err(e) => return Err(e.into()),
         }
-        let conn = Connection::open(path)?;
-        conn.execute_batch(&key.pragma_key_sql())?;
+        let conn = keyed_connection(path, key)?;
         // Unknown pragmas are ignored by SQLite, so this is harmless where unsupported.
         conn.execute_batch("PRAGMA cipher_log_level = NONE;")?;
         // Never write health data in clear: refuse an SQLite that is not SQLCipher.

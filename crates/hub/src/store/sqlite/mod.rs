@@ -42,6 +42,26 @@ impl std::fmt::Debug for SqliteRepo {
     }
 }
 
+/// A connection to `path` with its key set. SQLCipher refuses the key, rarely, when its
+/// crypto provider fails to start while other connections are opened at the same time (seen
+/// once in a parallel test run): the key is then tried again on a new connection. A wrong
+/// key is not refused here but at the first read.
+fn keyed_connection(path: &Path, key: &[u8; 32]) -> Result<Connection> {
+    let mut attempt = 1;
+    loop {
+        let conn = Connection::open(path)?;
+        match conn.execute_batch(&pragma_key_sql(key)) {
+            Ok(()) => return Ok(conn),
+            Err(e) if attempt < 3 => {
+                tracing::warn!(attempt, error = %e, "database key refused, trying again");
+                attempt += 1;
+                std::thread::sleep(Duration::from_millis(20));
+            }
+            Err(e) => return Err(e.into()),
+        }
+    }
+}
+
 impl SqliteRepo {
     /// Opens (or creates) the encrypted database at `path` and migrates it.
     ///
@@ -54,8 +74,7 @@ impl SqliteRepo {
         if !path.exists() {
             crate::fsutil::write_private_new(path, b"")?;
         }
-        let conn = Connection::open(path)?;
-        conn.execute_batch(&pragma_key_sql(key))?;
+        let conn = keyed_connection(path, key)?;
         conn.execute_batch("PRAGMA cipher_log_level = NONE;")?;
         let cipher: Option<String> = conn
             .query_row("PRAGMA cipher_version", [], |r| r.get(0))
