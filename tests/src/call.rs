@@ -8,6 +8,7 @@ use std::time::{Duration, Instant};
 
 use chrono::NaiveDate;
 use relais_app::call::{CallState, CallStatus};
+use relais_app::documents::{Document, PrintJob};
 use relais_app::dto::{EnrolInput, IntakeInput, SetupInput, SiteInput, SiteKind, UserInput};
 use relais_app::{CallObserver, Calls, Config, KeyStoreChoice, MediaSource, Station, SystemClock};
 use relais_core::identity::{Coverage, Patient, Sex};
@@ -383,6 +384,33 @@ impl CallScenario {
             }
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
+    }
+
+    /// Waits until the signed document `id` is stored at the station (live on the data
+    /// channel, or fetched from the hub); the document and how long it took.
+    pub async fn station_receives_document(&self, id: &str) -> Result<(Document, Duration)> {
+        let since = Instant::now();
+        let doc = eventually(
+            "the signed document at the station",
+            Duration::from_secs(20),
+            async || {
+                let docs = self.station.documents(&self.consultation_id).ok()?;
+                docs.into_iter().find(|d| d.id == id)
+            },
+        )
+        .await?;
+        Ok((doc, since.elapsed()))
+    }
+
+    /// Prints document `id` on the station's default printer and follows the job until it is
+    /// no longer printing (done or failed).
+    pub async fn print_to_the_end(&self, id: &str) -> Result<PrintJob> {
+        let job = self.station.print_document(id, None)?;
+        eventually("the print job done", Duration::from_secs(60), async || {
+            let now = self.station.print_status(&job.id).ok()?;
+            (now.state != "printing").then_some(now)
+        })
+        .await
     }
 
     /// Reads the station's pattern and tone in the console.

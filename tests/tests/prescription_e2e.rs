@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 use relais_e2e::call::{CallScenario, ScenarioOptions};
 use relais_e2e::cups::{self, PDF_PRINTER};
 use relais_e2e::gp::RxLine;
-use relais_e2e::{eventually, Result};
+use relais_e2e::Result;
 use relais_protocol::documents::content_sha256;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
@@ -60,19 +60,10 @@ async fn steps() -> Result {
     assert_eq!(signed.version, 1);
 
     // Live on the data channel: stored at the station, noted in the call's journal.
-    let signed_at = Instant::now();
-    let doc = eventually(
-        "the signed prescription at the station",
-        Duration::from_secs(20),
-        async || {
-            let docs = s.station.documents(&s.consultation_id).ok()?;
-            docs.into_iter().find(|d| d.id == signed.id)
-        },
-    )
-    .await?;
+    let (doc, took) = s.station_receives_document(&signed.id).await?;
     eprintln!(
         "[rx] stored at the station {} ms after signing, via {}",
-        signed_at.elapsed().as_millis(),
+        took.as_millis(),
         doc.received_via
     );
     assert_eq!(doc.kind, "prescription");
@@ -102,15 +93,8 @@ async fn steps() -> Result {
 
     // Printed through CUPS on the PDF printer, followed to completion.
     let started = Instant::now();
-    let mut job = s.station.print_document(&doc.id, None)?;
+    let job = s.print_to_the_end(&doc.id).await?;
     assert_eq!(job.printer, PDF_PRINTER);
-    while job.state == "printing" {
-        if started.elapsed() > Duration::from_secs(60) {
-            return Err(format!("still printing after 60 s: {job:?}").into());
-        }
-        tokio::time::sleep(Duration::from_millis(250)).await;
-        job = s.station.print_status(&job.id)?;
-    }
     assert_eq!(job.state, "done", "{job:?}");
     let spool_job = job.spool_job.clone().ok_or("no CUPS job id")?;
     let file = cups::wait_for_output(&spool_job, Duration::from_secs(20))?;

@@ -9,11 +9,10 @@ use std::path::Path;
 use std::time::{Duration, Instant};
 
 use chrono::{Datelike, Local};
-use relais_app::documents::PrintJob;
 use relais_e2e::call::{CallScenario, ScenarioOptions};
 use relais_e2e::cups::{self, PDF_PRINTER};
 use relais_e2e::gp::SickNoteInput;
-use relais_e2e::{eventually, Result};
+use relais_e2e::Result;
 use relais_protocol::documents::content_sha256;
 
 const REASON: &str = "Syndrome grippal fébrile avec courbatures";
@@ -51,16 +50,6 @@ fn french_long_date(d: chrono::NaiveDate) -> String {
 }
 
 /// Prints the document at the station and follows the job until it leaves "printing".
-async fn print(s: &CallScenario, document_id: &str) -> Result<PrintJob> {
-    let job = s.station.print_document(document_id, None)?;
-    assert_eq!(job.printer, PDF_PRINTER);
-    eventually("the print job done", Duration::from_secs(60), async || {
-        let now = s.station.print_status(&job.id).ok()?;
-        (now.state != "printing").then_some(now)
-    })
-    .await
-}
-
 async fn steps() -> Result {
     cups::require()?;
     let s = CallScenario::prepare(ScenarioOptions::default()).await?;
@@ -130,19 +119,10 @@ async fn steps() -> Result {
     s.gp.screenshot("console-22-sick-note-signed").await?;
 
     // The station receives it (live on the data channel, or from the hub) and stores it.
-    let signed_at = Instant::now();
-    let doc = eventually(
-        "the signed sick note at the station",
-        Duration::from_secs(20),
-        async || {
-            let docs = s.station.documents(&s.consultation_id).ok()?;
-            docs.into_iter().find(|d| d.id == signed.id)
-        },
-    )
-    .await?;
+    let (doc, took) = s.station_receives_document(&signed.id).await?;
     eprintln!(
         "[sick note] stored at the station {} ms after signing, via {}",
-        signed_at.elapsed().as_millis(),
+        took.as_millis(),
         doc.received_via
     );
     assert_eq!(doc.kind, "sickNote");
@@ -162,7 +142,8 @@ async fn steps() -> Result {
 
     // Printed through CUPS, followed to completion.
     let started = Instant::now();
-    let job = print(&s, &doc.id).await?;
+    let job = s.print_to_the_end(&doc.id).await?;
+    assert_eq!(job.printer, PDF_PRINTER);
     assert_eq!(job.state, "done", "{job:?}");
     let spool_job = job.spool_job.clone().ok_or("no CUPS job id")?;
     let file = cups::wait_for_output(&spool_job, Duration::from_secs(20))?;
@@ -208,7 +189,7 @@ async fn steps() -> Result {
     assert!(s.station.pending_prints()?.is_empty());
 
     // Reprinted on demand: a new job, done as well.
-    let again = print(&s, &doc.id).await?;
+    let again = s.print_to_the_end(&doc.id).await?;
     assert_eq!(again.state, "done", "{again:?}");
     assert_ne!(again.spool_job, job.spool_job);
     let stored = s.station.documents(&s.consultation_id)?;
