@@ -117,8 +117,21 @@ impl GpBrowser {
 
     /// Opens a page.
     pub async fn open(&self, url: &str) -> Result {
-        self.client.goto(url).await?;
-        Ok(())
+        // A link that has just come up (a fresh veth pair) can fail the first load, and
+        // Chromium then shows its own error page: load again until it is the console's.
+        for _ in 0..10 {
+            // The error page's own address is chrome-error://…, whatever was asked for.
+            let loaded = match self.client.goto(url).await {
+                Ok(()) => self.eval("return location.href").await?,
+                Err(e) => serde_json::Value::String(e.to_string()),
+            };
+            if loaded.as_str().is_some_and(|h| h.starts_with("https:")) {
+                return Ok(());
+            }
+            eprintln!("[console] {url} not loaded ({loaded}), again");
+            tokio::time::sleep(Duration::from_millis(500)).await;
+        }
+        Err(format!("the console at {url} did not load").into())
     }
 
     /// Waits for the element with this `data-testid`.
