@@ -134,7 +134,7 @@ mod backend {
     use crate::capture::backend::{config, find, on_error, serve, start};
     use crate::capture::{pick_by_label, Ready};
     use cpal::traits::DeviceTrait;
-    use cpal::{BufferSize, SampleFormat};
+    use cpal::SampleFormat;
     use std::sync::atomic::AtomicBool;
 
     /// The speaker's device buffer, one 20 ms period. PulseAudio's default buffer (2 s)
@@ -191,7 +191,7 @@ mod backend {
                     ),
                 }
             };
-            start(build(BufferSize::Fixed(SPEAKER_PERIOD)).or_else(|_| build(BufferSize::Default)))
+            start(Some(SPEAKER_PERIOD), build)
         })();
         serve(built, &ready, &stop);
     }

@@ -228,10 +228,19 @@ pub(crate) mod backend {
         move |_e: cpal::Error| failed.store(true, Ordering::Relaxed)
     }
 
-    /// Starts a built stream: a format refused, or a device that does not start, is an error.
+    /// Builds a stream with a buffer of `frames` (the device's default if it refuses it, or
+    /// if `None`) and starts it: a format refused, or a device that does not start, is an
+    /// error.
     pub(crate) fn start(
-        built: Result<cpal::Stream, cpal::Error>,
+        frames: Option<u32>,
+        build: impl Fn(BufferSize) -> Result<cpal::Stream, cpal::Error>,
     ) -> Result<cpal::Stream, MediaError> {
+        let built = match frames {
+            Some(frames) => {
+                build(BufferSize::Fixed(frames)).or_else(|_| build(BufferSize::Default))
+            }
+            None => build(BufferSize::Default),
+        };
         let stream = built.map_err(|e| MediaError::UnsupportedFormat(e.to_string()))?;
         stream
             .play()
@@ -294,12 +303,7 @@ pub(crate) mod backend {
                     ),
                 }
             };
-            start(match spec.buffer_frames {
-                Some(frames) => {
-                    build(BufferSize::Fixed(frames)).or_else(|_| build(BufferSize::Default))
-                }
-                None => build(BufferSize::Default),
-            })
+            start(spec.buffer_frames, build)
         })();
         serve(built, ready, stop);
     }
