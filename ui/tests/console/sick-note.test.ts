@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { DocumentsWorkspace, type SignedDocument } from "../../src/console/documents";
 import {
   SickNoteEditor,
@@ -20,6 +20,7 @@ import { t } from "../../src/lib/i18n";
 import { byTestId, consultation, json, mockHub, settle, type } from "./helpers";
 
 afterEach(() => {
+  vi.useRealTimers();
   document.body.replaceChildren();
 });
 
@@ -181,6 +182,9 @@ function signedNote(over: Partial<SignedDocument> = {}): SignedDocument {
 
 describe("sick note in the documents workspace", () => {
   it("third tab: the hub's refusal lands on the days, then signing works and versions are listed", async () => {
+    // The note starts "today": a fixed Thursday, whatever day the suite runs.
+    vi.useFakeTimers({ toFake: ["Date"] });
+    vi.setSystemTime(new Date(2026, 10, 26, 10, 0));
     const bodies: Record<string, unknown>[] = [];
     let signedCount = 0;
     const { hub } = mockHub((_path, init) => {
