@@ -31,6 +31,10 @@ pub const GP_PASSWORD: &str = "mot de passe du médecin 2026";
 pub const FAKE_GP_MEDIA_JS: &str = include_str!("js/fake_gp_media.js");
 /// Reads the station's pattern and tone from the console's remote video (async script).
 pub const READ_REMOTE_JS: &str = include_str!("js/read_remote.js");
+/// Keeps the console's peer connections reachable (before it makes one).
+const TRACK_PCS_JS: &str = include_str!("js/track_pcs.js");
+/// The `a=setup` values of the console's answer.
+const ANSWERED_SETUP_JS: &str = include_str!("js/answered_setup.js");
 
 /// What the station's backend received, for assertions.
 #[derive(Default)]
@@ -416,6 +420,22 @@ impl CallScenario {
     /// Reads the station's pattern and tone in the console.
     pub async fn gp_reads_remote(&self) -> Result<Value> {
         self.gp.eval_async(READ_REMOTE_JS).await
+    }
+
+    /// Keeps the console's next peer connections reachable by the steps below.
+    pub async fn gp_tracks_peer_connections(&self) -> Result {
+        self.gp.eval(TRACK_PCS_JS).await.map(drop)
+    }
+
+    /// Checks that the console answered the station's `setup:active` offer as the DTLS
+    /// server (`a=setup:passive` in every media section).
+    pub async fn gp_answered_as_dtls_server(&self) -> Result {
+        let v = self.gp.eval(ANSWERED_SETUP_JS).await?;
+        let roles: Vec<String> = serde_json::from_value(v.clone()).unwrap_or_default();
+        if roles.is_empty() || roles.iter().any(|r| r != "passive") {
+            return Err(format!("the console's answer has a=setup {v}, not passive").into());
+        }
+        Ok(())
     }
 }
 

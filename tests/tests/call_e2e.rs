@@ -24,6 +24,7 @@ async fn gp_and_station_see_and_hear_each_other_then_hang_up_steps() -> Result {
 
     eprintln!("[call] station waiting for a GP");
     s.gp_signs_in().await?;
+    s.gp_tracks_peer_connections().await?;
     eprintln!("[call] GP signed in");
     s.gp.screenshot("call-01-console-waiting").await?;
     s.gp_accepts().await?;
@@ -37,6 +38,9 @@ async fn gp_and_station_see_and_hear_each_other_then_hang_up_steps() -> Result {
         .station_state(CallState::Connected, Duration::from_secs(20))
         .await?;
     assert_eq!(connected.gp_name.as_deref(), Some("Dr Claire Martin"));
+    // The station offered to be the DTLS client: it starts the handshake once its ICE
+    // agent has chosen the pair (crates/rtc dtls_role).
+    s.gp_answered_as_dtls_server().await?;
     // The record follows: the consultation is now "in call".
     eventually(
         "the consultation in call in the record",

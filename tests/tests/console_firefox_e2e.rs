@@ -55,21 +55,6 @@ const done = arguments[arguments.length - 1];
 })().catch((e) => done({ error: String(e) }));
 "#;
 
-/// Keeps the page's peer connections reachable for [`CODECS_JS`] (before the console makes one).
-const TRACK_PCS_JS: &str = r#"
-(function () {
-  const Original = window.RTCPeerConnection;
-  window.__relaisPeerConnections = [];
-  window.RTCPeerConnection = function (...args) {
-    const pc = new Original(...args);
-    window.__relaisPeerConnections.push(pc);
-    return pc;
-  };
-  window.RTCPeerConnection.prototype = Original.prototype;
-  Object.setPrototypeOf(window.RTCPeerConnection, Original);
-})();
-"#;
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn gp_in_firefox_without_h264_sees_hears_and_hangs_up() -> Result {
     relais_e2e::within(Duration::from_secs(180), steps()).await
@@ -86,7 +71,7 @@ async fn steps() -> Result {
 
     eprintln!("[firefox] station waiting for a GP");
     s.gp_signs_in().await?;
-    s.gp.eval(TRACK_PCS_JS).await?;
+    s.gp_tracks_peer_connections().await?;
     let ua = s.gp.eval("return navigator.userAgent").await?;
     assert!(ua.as_str().unwrap_or("").contains("Firefox"), "{ua}");
     eprintln!("[firefox] GP signed in ({ua})");
@@ -149,6 +134,8 @@ async fn steps() -> Result {
         .unwrap_or_default();
     assert!(answered.contains(&"VP8"), "{codecs}");
     assert!(!answered.contains(&"H264"), "{codecs}");
+    // Firefox answers the station's `setup:active` offer as the DTLS server.
+    s.gp_answered_as_dtls_server().await?;
     for dir in ["sent", "received"] {
         for c in codecs[dir].as_array().into_iter().flatten() {
             if let Some(c) = c.as_str() {

@@ -6,6 +6,7 @@ use relais_media::h264::SDP_FMTP;
 use rtc::interceptor::Slot;
 use rtc::media_stream::MediaStreamTrack;
 use rtc::peer_connection::configuration::media_engine::{MIME_TYPE_H264, MIME_TYPE_OPUS};
+use rtc::peer_connection::transport::RTCDtlsRole;
 use rtc::rtp_transceiver::rtp_sender::{
     RTCPFeedback, RTCRtpCodec, RTCRtpCodecParameters, RTCRtpCodingParameters,
     RTCRtpEncodingParameters, RtpCodecKind,
@@ -97,10 +98,11 @@ pub async fn build_peer_connection(
             Some(Duration::from_millis(500)),
         )
         .with_include_loopback_candidate(options.loopback_only)
-        // The controlling agent nominates a valid pair on its next check tick, and drops the
-        // browser's DTLS hello if it comes before (the browser then waits for its own
-        // retransmission): the shorter the tick, the sooner both happen.
+        // The controlling agent nominates a valid pair on its next check tick: the shorter the
+        // tick, the sooner the station starts the DTLS handshake (crate::dtls_role).
         .with_ice_connection_attempts(Some(ICE_CHECK_INTERVAL), Some(ICE_CHECK_ATTEMPTS))
+        // As answerer (the GP's stand-in) be the DTLS server, as the offer asks.
+        .with_answering_dtls_role(RTCDtlsRole::Server)
         .build();
 
     let ice_servers = options

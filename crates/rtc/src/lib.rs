@@ -18,6 +18,7 @@ pub mod adapt;
 pub mod assemble;
 pub mod audio_switch;
 pub mod codecs;
+mod dtls_role;
 mod engine;
 mod error;
 pub mod events;

@@ -550,7 +550,8 @@ impl Control {
         pc.set_local_description(offer.clone()).await?;
         self.mark_started();
         self.offered = true;
-        self.signal(Signal::Offer { sdp: offer.sdp }).await;
+        let sdp = crate::dtls_role::as_dtls_client(&offer.sdp);
+        self.signal(Signal::Offer { sdp }).await;
         Ok(())
     }
 
