@@ -764,12 +764,29 @@ async fn cpu_and_memory() -> Result<(Value, Value)> {
     let ticks = clock_ticks();
     let frames_before = lock(&s.probe.frames).len();
     let cpu_before = cpu_ticks()?;
+    let threads_before = thread_ticks()?;
     let t0 = Instant::now();
     tokio::time::sleep(Duration::from_secs(10)).await;
     let cpu_after = cpu_ticks()?;
+    let threads_after = thread_ticks()?;
     let elapsed = t0.elapsed().as_secs_f64();
+    // Where the time went, by thread name: the station's own media threads are named relais-*;
+    // the tokio workers run webrtc-rs, the hub's signaling and the harness alike.
+    let by_thread: Map<String, Value> = threads_after
+        .iter()
+        .map(|(name, after)| {
+            let before = threads_before.get(name).copied().unwrap_or(0);
+            let share = after.saturating_sub(before) as f64 / ticks / elapsed * 100.0;
+            (name.clone(), json!(round1(share)))
+        })
+        .filter(|(_, v)| v.as_f64().is_some_and(|v| v > 0.0))
+        .collect();
     let frames_during = lock(&s.probe.frames).len() - frames_before;
     let percent = (cpu_after - cpu_before) as f64 / ticks / elapsed * 100.0;
+    eprintln!(
+        "  by thread (% of one core): {}",
+        Value::Object(by_thread.clone())
+    );
     let (rss, hwm) = memory_kb()?;
     let gp_sees = console_format(&s).await;
     let _ = s.calls.hang_up().await;
@@ -789,6 +806,7 @@ async fn cpu_and_memory() -> Result<(Value, Value)> {
         "console_receives_at_end": gp_sees,
         "window_started_after_connected_s": at_720p.map(round1),
         "gp_frames_decoded_in_window": frames_during,
+        "by_thread_percent": by_thread,
         "method": "utime+stime of /proc/self/stat over 10 s, once the console receives 1280x720 again after the adapter's start-up step-down (window_started_after_connected_s; null: never, measured anyway); the console's received format is read at both ends of the window",
         "scope": scope,
     });
@@ -837,6 +855,27 @@ fn cpu_ticks() -> Result<u64> {
     let utime: u64 = fields.get(11).ok_or("no utime")?.parse()?;
     let stime: u64 = fields.get(12).ok_or("no stime")?.parse()?;
     Ok(utime + stime)
+}
+
+/// CPU ticks (user + system) of this process's live threads, summed by thread name.
+fn thread_ticks() -> Result<std::collections::BTreeMap<String, u64>> {
+    let mut by_name = std::collections::BTreeMap::new();
+    for task in std::fs::read_dir("/proc/self/task")? {
+        // A thread may end between the listing and the read: skip it.
+        let Ok(stat) = std::fs::read_to_string(task?.path().join("stat")) else {
+            continue;
+        };
+        let (Some(open), Some(close)) = (stat.find('('), stat.rfind(')')) else {
+            continue;
+        };
+        let name = stat[open + 1..close].to_owned();
+        let fields: Vec<&str> = stat[close + 1..].split_whitespace().collect();
+        let ticks = |i: usize| fields.get(i).and_then(|f| f.parse::<u64>().ok());
+        if let (Some(u), Some(s)) = (ticks(11), ticks(12)) {
+            *by_name.entry(name).or_insert(0) += u + s;
+        }
+    }
+    Ok(by_name)
 }
 
 /// Clock ticks per second (`getconf CLK_TCK`, 100 when unknown).
