@@ -49,7 +49,6 @@ fn french_long_date(d: chrono::NaiveDate) -> String {
     )
 }
 
-/// Prints the document at the station and follows the job until it leaves "printing".
 async fn steps() -> Result {
     cups::require()?;
     let s = CallScenario::prepare(ScenarioOptions::default()).await?;
@@ -190,6 +189,7 @@ async fn steps() -> Result {
 
     // Reprinted on demand: a new job, done as well.
     let again = s.print_to_the_end(&doc.id).await?;
+    assert_eq!(again.printer, PDF_PRINTER);
     assert_eq!(again.state, "done", "{again:?}");
     assert_ne!(again.spool_job, job.spool_job);
     let stored = s.station.documents(&s.consultation_id)?;

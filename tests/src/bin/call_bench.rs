@@ -842,19 +842,20 @@ async fn console_format(s: &CallScenario) -> String {
         .unwrap_or("?".into())
 }
 
+/// The name and utime + stime (clock ticks) in a `/proc/…/stat` line.
+fn parse_stat(stat: &str) -> Option<(String, u64)> {
+    // The name is in parentheses and may hold spaces; the fields after it start at field 3
+    // (state), so utime (field 14) and stime (field 15) are the 12th and 13th.
+    let (open, close) = (stat.find('(')?, stat.rfind(')')?);
+    let fields: Vec<&str> = stat[close + 1..].split_whitespace().collect();
+    let ticks = |i: usize| fields.get(i)?.parse::<u64>().ok();
+    Some((stat[open + 1..close].to_owned(), ticks(11)? + ticks(12)?))
+}
+
 /// utime + stime of this process, in clock ticks.
 fn cpu_ticks() -> Result<u64> {
     let stat = std::fs::read_to_string("/proc/self/stat")?;
-    // Fields after the command name (which may hold spaces) in parentheses.
-    let rest = stat
-        .rsplit_once(')')
-        .map(|r| r.1)
-        .ok_or("bad /proc/self/stat")?;
-    let fields: Vec<&str> = rest.split_whitespace().collect();
-    // rest starts at field 3 (state): utime is field 14, stime field 15.
-    let utime: u64 = fields.get(11).ok_or("no utime")?.parse()?;
-    let stime: u64 = fields.get(12).ok_or("no stime")?.parse()?;
-    Ok(utime + stime)
+    Ok(parse_stat(&stat).ok_or("bad /proc/self/stat")?.1)
 }
 
 /// CPU ticks (user + system) of this process's live threads, summed by thread name.
@@ -865,14 +866,8 @@ fn thread_ticks() -> Result<std::collections::BTreeMap<String, u64>> {
         let Ok(stat) = std::fs::read_to_string(task?.path().join("stat")) else {
             continue;
         };
-        let (Some(open), Some(close)) = (stat.find('('), stat.rfind(')')) else {
-            continue;
-        };
-        let name = stat[open + 1..close].to_owned();
-        let fields: Vec<&str> = stat[close + 1..].split_whitespace().collect();
-        let ticks = |i: usize| fields.get(i).and_then(|f| f.parse::<u64>().ok());
-        if let (Some(u), Some(s)) = (ticks(11), ticks(12)) {
-            *by_name.entry(name).or_insert(0) += u + s;
+        if let Some((name, ticks)) = parse_stat(&stat) {
+            *by_name.entry(name).or_insert(0) += ticks;
         }
     }
     Ok(by_name)
@@ -941,4 +936,16 @@ fn print_table(results: &Results) {
         );
     }
     println!();
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_stat;
+
+    #[test]
+    fn a_stat_line_gives_its_name_and_user_plus_system_ticks() {
+        let line = "812 (relais-video (se)) S 1 812 812 0 -1 4194368 10 0 0 0 2730 15 0 0 20 0 9 0";
+        assert_eq!(parse_stat(line), Some(("relais-video (se)".into(), 2745)));
+        assert_eq!(parse_stat("812 (x) S 1"), None);
+    }
 }
