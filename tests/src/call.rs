@@ -35,6 +35,10 @@ pub const READ_REMOTE_JS: &str = include_str!("js/read_remote.js");
 const TRACK_PCS_JS: &str = include_str!("js/track_pcs.js");
 /// The `a=setup` values of the console's answer.
 const ANSWERED_SETUP_JS: &str = include_str!("js/answered_setup.js");
+const ANSWERED_VIDEO_EXTENSIONS_JS: &str = include_str!("js/answered_video_extensions.js");
+
+/// The playout-delay RTP header extension the station offers on video.
+const PLAYOUT_DELAY_URI: &str = "http://www.webrtc.org/experiments/rtp-hdrext/playout-delay";
 
 /// What the station's backend received, for assertions.
 #[derive(Default)]
@@ -434,6 +438,20 @@ impl CallScenario {
         let roles: Vec<String> = serde_json::from_value(v.clone()).unwrap_or_default();
         if roles.is_empty() || roles.iter().any(|r| r != "passive") {
             return Err(format!("the console's answer has a=setup {v}, not passive").into());
+        }
+        Ok(())
+    }
+
+    /// The console's answer kept the playout-delay extension on video, so the station's
+    /// "render as soon as decoded" reaches Chromium (relais_rtc's `playout_delay`).
+    pub async fn gp_accepted_playout_delay(&self) -> Result {
+        let v = self.gp.eval(ANSWERED_VIDEO_EXTENSIONS_JS).await?;
+        let uris: Vec<String> = serde_json::from_value(v.clone()).unwrap_or_default();
+        if !uris.iter().any(|u| u == PLAYOUT_DELAY_URI) {
+            return Err(format!(
+                "the console's video answer has the extensions {v}, not playout-delay"
+            )
+            .into());
         }
         Ok(())
     }

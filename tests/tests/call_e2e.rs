@@ -41,6 +41,7 @@ async fn gp_and_station_see_and_hear_each_other_then_hang_up_steps() -> Result {
     // The station offered to be the DTLS client: it starts the handshake once its ICE
     // agent has chosen the pair (crates/rtc dtls_role).
     s.gp_answered_as_dtls_server().await?;
+    s.gp_accepted_playout_delay().await?;
     // The record follows: the consultation is now "in call".
     eventually(
         "the consultation in call in the record",

@@ -80,7 +80,8 @@ pub fn rtp_codec(codec: VideoCodec) -> RTCRtpCodec {
     }
 }
 
-/// Registers the video codecs, H.264 first: the offer lists them in this order of preference.
+/// Registers the video codecs, H.264 first: the offer lists them in this order of preference;
+/// and the playout-delay extension ([`crate::playout_delay`]).
 pub fn register_video(media_engine: &mut MediaEngine) -> Result<(), RtcError> {
     for (rtp_codec, payload_type) in [(h264_codec(), PT_H264), (vp8_codec(), PT_VP8)] {
         media_engine.register_codec(
@@ -91,7 +92,7 @@ pub fn register_video(media_engine: &mut MediaEngine) -> Result<(), RtcError> {
             RtpCodecKind::Video,
         )?;
     }
-    Ok(())
+    crate::playout_delay::register(media_engine)
 }
 
 /// The video codec of an RTP codec's MIME type (`video/VP8`, `video/H264`).
@@ -181,6 +182,7 @@ fn looks_like_annex_b(data: &[u8]) -> bool {
 pub struct CodecWriter {
     codec: VideoCodec,
     vp8: Option<Box<dyn Packetizer>>,
+    playout_delay_id: Option<u8>,
 }
 
 impl Default for CodecWriter {
@@ -188,6 +190,7 @@ impl Default for CodecWriter {
         Self {
             codec: VideoCodec::H264,
             vp8: None,
+            playout_delay_id: None,
         }
     }
 }
@@ -198,11 +201,14 @@ impl CodecWriter {
         self.codec
     }
 
-    /// The payload type to send under, as negotiated (the answer's numbering): the video
-    /// codec being sent (`None` while it is not among the sender's codecs), or for an audio
-    /// track its first codec.
-    pub async fn payload_type(&self, sender: &Arc<dyn RtpSender>) -> Option<u8> {
+    /// Reads what the answer negotiated for `sender` (its numbering): returns the payload
+    /// type to send under, that of the video codec being sent (`None` while it is not among
+    /// the sender's codecs) or for an audio track its first codec; keeps the playout-delay
+    /// extension's id for the packets packetised here.
+    pub async fn read_negotiation(&mut self, sender: &Arc<dyn RtpSender>) -> Option<u8> {
         let params = sender.get_parameters().await.ok()?;
+        self.playout_delay_id =
+            crate::playout_delay::negotiated_id(&params.rtp_parameters.header_extensions);
         let codecs = &params.rtp_parameters.codecs;
         let is = |c: &RTCRtpCodecParameters, mime: &str| {
             c.rtp_codec.mime_type.eq_ignore_ascii_case(mime)
@@ -288,7 +294,14 @@ impl CodecWriter {
         }
         let annex_b = looks_like_annex_b(&sample.data);
         match self.codec {
-            VideoCodec::H264 if annex_b || track_is_audio(track).await => {
+            VideoCodec::H264 if annex_b => {
+                track
+                    .sample_writer(ssrc, payload_type)
+                    .with_extension(crate::playout_delay::extension())
+                    .write_sample(sample)
+                    .await?;
+            }
+            VideoCodec::H264 if track_is_audio(track).await => {
                 track
                     .sample_writer(ssrc, payload_type)
                     .write_sample(sample)
@@ -309,6 +322,9 @@ impl CodecWriter {
                 let packets = packetizer.packetize(sample.timestamp, &sample.data, ticks)?;
                 for mut packet in packets {
                     packet.header.payload_type = payload_type;
+                    if let Some(id) = self.playout_delay_id {
+                        crate::playout_delay::stamp(&mut packet, id)?;
+                    }
                     track.write_rtp(packet).await?;
                 }
             }

@@ -28,6 +28,7 @@ mod keyframes;
 mod liveness;
 mod local_media;
 pub mod options;
+mod playout_delay;
 pub mod quality;
 mod remote_media;
 mod session;

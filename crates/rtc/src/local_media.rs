@@ -76,7 +76,7 @@ impl TrackSlot {
         let mut writer = self.writer.lock().await;
         // Read at each sample: known once negotiated (until then samples are dropped), and
         // the answer may renumber the codec (Firefox answers VP8 as 120).
-        *payload_type = writer.payload_type(sender).await;
+        *payload_type = writer.read_negotiation(sender).await;
         let (Some(pt), Some(ssrc)) = (*payload_type, track.ssrcs().await.first().copied()) else {
             return;
         };
