@@ -24,10 +24,14 @@ fn main() {
     if std::env::var_os("WEBKIT_DISABLE_COMPOSITING_MODE").is_none() {
         std::env::set_var("WEBKIT_DISABLE_COMPOSITING_MODE", "1");
     }
+    // cpal's PulseAudio client logs "Reactor error: Client disconnected" at ERROR each time
+    // a device list is closed (the stethoscope's input is listed every second while it is
+    // on): that is its normal end, not a fault, so its reactor is kept out of the log.
     tracing_subscriber::fmt()
         .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_env("RELAIS_LOG")
-                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
+            tracing_subscriber::EnvFilter::try_from_env("RELAIS_LOG").unwrap_or_else(|_| {
+                tracing_subscriber::EnvFilter::new("info,pulseaudio::client::reactor=off")
+            }),
         )
         .with_writer(std::io::stderr)
         .init();
