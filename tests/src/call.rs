@@ -49,6 +49,8 @@ pub struct Probe {
     pub first_frame: Mutex<Option<Instant>>,
     /// Last second of remote audio.
     pub audio: Mutex<VecDeque<i16>>,
+    /// Remote audio samples received since the start.
+    pub audio_samples: std::sync::atomic::AtomicU64,
     /// Every status published.
     pub statuses: Mutex<Vec<CallStatus>>,
     /// JPEG images produced for the webview.
@@ -88,6 +90,8 @@ impl CallObserver for Probe {
         lock(&self.steth_levels).push((Instant::now(), *level));
     }
     fn remote_audio(&self, samples: &[i16]) {
+        self.audio_samples
+            .fetch_add(samples.len() as u64, std::sync::atomic::Ordering::Relaxed);
         let mut audio = lock(&self.audio);
         audio.extend(samples.iter().copied());
         while audio.len() > 48_000 {
@@ -320,6 +324,18 @@ impl CallScenario {
             (on > 0.05 && on > 10.0 * off).then_some((on, off))
         })
         .await
+    }
+
+    /// The GP's voice as the station plays it during `window`: the share of the window's
+    /// duration it fills (1.0: unbroken), and the 1 kHz tone's level over its last second.
+    pub async fn station_voice_over(&self, window: Duration) -> (f64, f32) {
+        use std::sync::atomic::Ordering;
+        let before = self.probe.audio_samples.load(Ordering::Relaxed);
+        let start = Instant::now();
+        tokio::time::sleep(window).await;
+        let samples = self.probe.audio_samples.load(Ordering::Relaxed) - before;
+        let filled = samples as f64 / (start.elapsed().as_secs_f64() * 48_000.0);
+        (filled, self.probe.tone_level(1000.0))
     }
 
     /// Sends a reading typed by hand (38.4 °C) on the data channel and waits until the

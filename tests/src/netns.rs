@@ -1,5 +1,6 @@
 //! A network namespace for the GP's browser, joined to the test's own namespace by a veth
-//! pair: the call then crosses a real network interface, which a test can take down.
+//! pair: the call then crosses a real network interface, which a test can take down or
+//! make lossy.
 //!
 //! Needs root (CI and the developers' machines run as root). The addresses are private
 //! ones that exist only on this pair, inside the test's sandbox; everything is removed on drop.
@@ -93,6 +94,42 @@ impl NetNs {
         ip(&["link", "set", &self.host_if, "up"])
     }
 
+    /// Drops `percent` % of the UDP packets (media, ICE) that come from the GP's side, at
+    /// random, until the guard is dropped: a lossy link (nftables).
+    pub fn lossy_from_gp(&self, percent: u8) -> Result<Loss> {
+        let table = self.name.replace('-', "_");
+        nft(&["add", "table", "inet", &table])?;
+        let loss = Loss { table };
+        nft(&[
+            "add",
+            "chain",
+            "inet",
+            &loss.table,
+            "input",
+            "{ type filter hook input priority 0; }",
+        ])?;
+        nft(&[
+            "add",
+            "rule",
+            "inet",
+            &loss.table,
+            "input",
+            "iifname",
+            &self.host_if,
+            "meta",
+            "l4proto",
+            "udp",
+            "numgen",
+            "random",
+            "mod",
+            "100",
+            "lt",
+            &percent.to_string(),
+            "drop",
+        ])?;
+        Ok(loss)
+    }
+
     fn ip_in(&self, args: &[&str]) -> Result {
         let mut all = vec!["-n", self.name.as_str()];
         all.extend_from_slice(args);
@@ -106,6 +143,34 @@ impl Drop for NetNs {
         let _ = ip(&["netns", "del", &self.name]);
         let _ = ip(&["link", "del", &self.host_if]);
     }
+}
+
+/// A lossy link, made whole again on drop.
+pub struct Loss {
+    table: String,
+}
+
+impl Drop for Loss {
+    fn drop(&mut self) {
+        let _ = nft(&["delete", "table", "inet", &self.table]);
+    }
+}
+
+fn nft(args: &[&str]) -> Result {
+    let out = Command::new("nft")
+        .args(args)
+        .stdin(Stdio::null())
+        .output()
+        .map_err(|e| format!("nft {}: {e} (is nftables installed?)", args.join(" ")))?;
+    if !out.status.success() {
+        return Err(format!(
+            "nft {}: {}",
+            args.join(" "),
+            String::from_utf8_lossy(&out.stderr).trim()
+        )
+        .into());
+    }
+    Ok(())
 }
 
 fn ip(args: &[&str]) -> Result {

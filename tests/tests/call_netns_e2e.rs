@@ -1,7 +1,9 @@
 //! The call across a real network interface: the GP's browser is in its own network
 //! namespace, joined to the hub and the station by a veth link. The whole consultation runs
-//! over that link, then the interface is taken down for 3 s and brought back: the call
-//! recovers on both sides without anyone touching anything, and the incident is recorded.
+//! over that link; the link then loses one packet in ten from the GP for 5 s (the GP's voice
+//! stays unbroken at the station); then the interface is taken down for 3 s and brought back:
+//! the call recovers on both sides without anyone touching anything, and the incident is
+//! recorded.
 #![allow(clippy::unwrap_used)]
 use std::time::{Duration, Instant};
 
@@ -34,6 +36,24 @@ async fn steps() -> Result {
     s.console_sees_station_moving(Duration::from_secs(15))
         .await?;
     s.station_hears_gp(Duration::from_secs(10)).await?;
+
+    // One packet in ten from the GP lost at random: the station fills the holes of the GP's
+    // voice (FEC, concealment) rather than playing it shortened, with clicks.
+    let (clean, _) = s.station_voice_over(Duration::from_secs(3)).await;
+    let loss = ns.lossy_from_gp(10)?;
+    let (lossy, tone) = s.station_voice_over(Duration::from_secs(5)).await;
+    drop(loss);
+    eprintln!(
+        "GP's voice at the station: {:.1} % of the time on a clean link, {:.1} % with 10 % loss (1 kHz at {tone:.3})",
+        clean * 100.0,
+        lossy * 100.0
+    );
+    assert!(
+        lossy > 0.97 && lossy < 1.03,
+        "with 10 % loss the GP's voice filled {:.1} % of the time",
+        lossy * 100.0
+    );
+    assert!(tone > 0.05, "the GP's tone through the loss: {tone}");
 
     // The interface goes down for 3 s.
     ns.link_down()?;

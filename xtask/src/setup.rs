@@ -50,9 +50,10 @@ const TEST_PACKAGES: &[&str] = &[
     "chromium-driver",
     // The console must also work in Firefox (driven by geckodriver, installed with cargo).
     "firefox-esr",
-    // TURN relay, network namespaces and links cut on purpose.
+    // TURN relay, network namespaces, and links cut or made lossy on purpose.
     "coturn",
     "iproute2",
+    "nftables",
     // Audio devices for the station in tests (null sinks).
     "pulseaudio",
     "pulseaudio-utils",

@@ -6,7 +6,8 @@
 //!   [`ToneSource`] and [`tone::level`], [`Microphone`] / [`Speaker`] (feature `audio-device`).
 //! - Codecs: [`H264Encoder`] / [`H264Decoder`] (OpenH264, constrained baseline 42e01f),
 //!   [`Vp8Encoder`] / [`Vp8Decoder`] (libvpx, for browsers without H.264), both behind
-//!   [`VideoEncoder`] / [`VideoDecoders`]; [`OpusEncoder`] / [`OpusDecoder`]; [`convert`]
+//!   [`VideoEncoder`] / [`VideoDecoders`]; [`OpusEncoder`] / [`OpusDecoder`], and [`VoiceStream`] for
+//!   the far side's voice (losses filled, late packets dropped); [`convert`]
 //!   turns frames into RGBA or JPEG for the UI.
 //!
 //! Nothing here knows WebRTC: `relais-rtc` carries these frames and packets.
@@ -29,6 +30,7 @@ pub mod synthetic_cameras;
 pub mod tone;
 pub mod video_codec;
 pub mod video_source;
+pub mod voice_stream;
 pub mod vp8;
 pub mod wav;
 
@@ -43,4 +45,5 @@ pub use switch::{SwitchFailure, SwitchedVideo, VideoSwitch};
 pub use tone::ToneSource;
 pub use video_codec::{EncoderBackend, EncoderDriver, VideoCodec, VideoDecoders, VideoEncoder};
 pub use video_source::{SyntheticVideo, VideoSource};
+pub use voice_stream::{VoiceStats, VoiceStream};
 pub use vp8::{Vp8Decoder, Vp8Encoder};

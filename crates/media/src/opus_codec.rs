@@ -81,6 +81,19 @@ impl OpusDecoder {
         Ok(out)
     }
 
+    /// Rebuilds the packet lost just before `next` from the redundancy (in-band FEC) that
+    /// `next` carries, or conceals it when `next` has none; as long as `next` lasts.
+    pub fn recover(&mut self, next: &[u8]) -> Result<Vec<i16>, MediaError> {
+        let samples = opus::packet::get_nb_samples(next, SAMPLE_RATE).map_err(MediaError::opus)?;
+        let mut out = vec![0i16; samples];
+        let n = self
+            .decoder
+            .decode(next, &mut out, true)
+            .map_err(MediaError::opus)?;
+        out.truncate(n);
+        Ok(out)
+    }
+
     /// Conceals one lost 20 ms packet.
     pub fn conceal(&mut self) -> Result<Vec<i16>, MediaError> {
         let mut out = vec![0i16; CHUNK_SAMPLES];

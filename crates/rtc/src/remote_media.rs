@@ -4,7 +4,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use relais_media::{AudioSink, OpusDecoder, VideoCodec, VideoDecoders};
+use relais_media::{AudioSink, VideoCodec, VideoDecoders, VoiceStream};
 use rtc::rtcp::payload_feedbacks::picture_loss_indication::PictureLossIndication;
 use rtc::rtp_transceiver::rtp_sender::RtpCodecKind;
 use tokio::sync::mpsc;
@@ -177,7 +177,8 @@ fn spawn_audio(track: Arc<dyn TrackRemote>, ctx: RemoteContext) -> JoinHandle<()
     let guard = ctx.counter.guard();
     tokio::spawn(async move {
         let _guard = guard;
-        let Ok(mut decoder) = OpusDecoder::new() else {
+        // Losses filled, late packets dropped (relais_media::voice_stream).
+        let Ok(mut voice) = VoiceStream::new() else {
             return;
         };
         while let Some(event) = track.poll().await {
@@ -186,8 +187,9 @@ fn spawn_audio(track: Arc<dyn TrackRemote>, ctx: RemoteContext) -> JoinHandle<()
             }
             match event {
                 TrackRemoteEvent::OnRtpPacket(packet) if !packet.payload.is_empty() => {
-                    let Ok(pcm) = decoder.decode(&packet.payload) else {
-                        continue;
+                    let pcm = match voice.receive(packet.header.sequence_number, &packet.payload) {
+                        Ok(pcm) if !pcm.is_empty() => pcm,
+                        _ => continue,
                     };
                     if !ctx.first_audio.swap(true, Ordering::Relaxed) {
                         let after = ctx.since_start();
@@ -209,5 +211,12 @@ fn spawn_audio(track: Arc<dyn TrackRemote>, ctx: RemoteContext) -> JoinHandle<()
                 _ => {}
             }
         }
+        let stats = voice.stats();
+        tracing::debug!(
+            decoded = stats.decoded,
+            concealed = stats.concealed,
+            dropped = stats.dropped,
+            "the GP's voice ended"
+        );
     })
 }
