@@ -75,7 +75,9 @@ pub async fn spawn_remote_track(
 async fn spawn_video(track: Arc<dyn TrackRemote>, ctx: RemoteContext) -> Option<JoinHandle<()>> {
     let media_ssrc = track.ssrcs().await.first().copied().unwrap_or(0);
     let (units_tx, units_rx) = std::sync::mpsc::sync_channel::<(VideoCodec, Vec<u8>)>(8);
-    let need_keyframe = Arc::new(AtomicBool::new(true));
+    // No keyframe asked for up front: the GP's browser starts with one, and the assembler
+    // asks (PLI) as soon as a frame cannot be decoded without it.
+    let need_keyframe = Arc::new(AtomicBool::new(false));
     let decoder_ctx = ctx.clone();
     let decoder_needs = Arc::clone(&need_keyframe);
     let guard = ctx.counter.guard();
@@ -83,8 +85,10 @@ async fn spawn_video(track: Arc<dyn TrackRemote>, ctx: RemoteContext) -> Option<
         .name("relais-video-recv".into())
         .spawn(move || {
             let _guard = guard;
-            // H.264 or VP8, by payload type (crate::codecs).
-            let mut decoder = VideoDecoders::new();
+            // H.264 or VP8, by payload type (crate::codecs); H.264's decoder open before the
+            // first frame arrives (the preferred codec, which Chromium answers).
+            let mut decoder =
+                VideoDecoders::ready_for(VideoCodec::H264).unwrap_or_else(|_| VideoDecoders::new());
             for (codec, unit) in units_rx {
                 match decoder.decode(codec, &unit) {
                     Ok(Some(frame)) => {
