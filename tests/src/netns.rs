@@ -157,39 +157,33 @@ impl Drop for Loss {
 }
 
 fn nft(args: &[&str]) -> Result {
-    let out = Command::new("nft")
-        .args(args)
-        .stdin(Stdio::null())
-        .output()
-        .map_err(|e| format!("nft {}: {e} (is nftables installed?)", args.join(" ")))?;
-    if !out.status.success() {
-        return Err(format!(
-            "nft {}: {}",
-            args.join(" "),
-            String::from_utf8_lossy(&out.stderr).trim()
-        )
-        .into());
-    }
-    Ok(())
+    run("nft", "nftables", args)
+        .map_err(|stderr| format!("nft {}: {stderr}", args.join(" ")).into())
 }
 
 fn ip(args: &[&str]) -> Result {
-    let out = Command::new("ip")
+    match run("ip", "iproute2", args) {
+        // Removing what is already gone is fine (drop after a failed set-up).
+        Err(stderr) if args.contains(&"del") && stderr.contains("Cannot find") => Ok(()),
+        Err(stderr) => Err(format!(
+            "ip {}: {stderr} (network namespaces need root)",
+            args.join(" ")
+        )
+        .into()),
+        Ok(()) => Ok(()),
+    }
+}
+
+/// Runs `program` (from Debian's `package`); on failure, what it said.
+fn run(program: &str, package: &str, args: &[&str]) -> std::result::Result<(), String> {
+    let out = Command::new(program)
         .args(args)
         .stdin(Stdio::null())
         .output()
-        .map_err(|e| format!("ip {}: {e} (is iproute2 installed?)", args.join(" ")))?;
-    if !out.status.success() {
-        let stderr = String::from_utf8_lossy(&out.stderr);
-        // Removing what is already gone is fine (drop after a failed set-up).
-        if !(args.contains(&"del") && stderr.contains("Cannot find")) {
-            return Err(format!(
-                "ip {}: {} (network namespaces need root)",
-                args.join(" "),
-                stderr.trim()
-            )
-            .into());
-        }
+        .map_err(|e| format!("{e} (is {package} installed?)"))?;
+    if out.status.success() {
+        Ok(())
+    } else {
+        Err(String::from_utf8_lossy(&out.stderr).trim().to_owned())
     }
-    Ok(())
 }

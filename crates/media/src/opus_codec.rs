@@ -72,34 +72,32 @@ impl OpusDecoder {
     /// Decodes one packet.
     pub fn decode(&mut self, packet: &[u8]) -> Result<Vec<i16>, MediaError> {
         // Up to 120 ms per packet.
-        let mut out = vec![0i16; CHUNK_SAMPLES * 6];
-        let n = self
-            .decoder
-            .decode(packet, &mut out, false)
-            .map_err(MediaError::opus)?;
-        out.truncate(n);
-        Ok(out)
+        self.decode_into(packet, CHUNK_SAMPLES * 6, false)
     }
 
     /// Rebuilds the packet lost just before `next` from the redundancy (in-band FEC) that
     /// `next` carries, or conceals it when `next` has none; as long as `next` lasts.
     pub fn recover(&mut self, next: &[u8]) -> Result<Vec<i16>, MediaError> {
         let samples = opus::packet::get_nb_samples(next, SAMPLE_RATE).map_err(MediaError::opus)?;
-        let mut out = vec![0i16; samples];
-        let n = self
-            .decoder
-            .decode(next, &mut out, true)
-            .map_err(MediaError::opus)?;
-        out.truncate(n);
-        Ok(out)
+        self.decode_into(next, samples, true)
     }
 
     /// Conceals one lost 20 ms packet.
     pub fn conceal(&mut self) -> Result<Vec<i16>, MediaError> {
-        let mut out = vec![0i16; CHUNK_SAMPLES];
+        self.decode_into(&[], CHUNK_SAMPLES, false)
+    }
+
+    /// At most `samples` samples decoded from `input` (its FEC data when `fec`).
+    fn decode_into(
+        &mut self,
+        input: &[u8],
+        samples: usize,
+        fec: bool,
+    ) -> Result<Vec<i16>, MediaError> {
+        let mut out = vec![0i16; samples];
         let n = self
             .decoder
-            .decode(&[], &mut out, false)
+            .decode(input, &mut out, fec)
             .map_err(MediaError::opus)?;
         out.truncate(n);
         Ok(out)
