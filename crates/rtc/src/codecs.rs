@@ -81,7 +81,7 @@ pub fn rtp_codec(codec: VideoCodec) -> RTCRtpCodec {
 }
 
 /// Registers the video codecs, H.264 first: the offer lists them in this order of preference;
-/// and the playout-delay extension ([`crate::playout_delay`]).
+/// and the playout-delay extension (`playout_delay`).
 pub fn register_video(media_engine: &mut MediaEngine) -> Result<(), RtcError> {
     for (rtp_codec, payload_type) in [(h264_codec(), PT_H264), (vp8_codec(), PT_VP8)] {
         media_engine.register_codec(

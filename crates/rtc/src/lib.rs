@@ -8,8 +8,10 @@
 //!
 //! Media: H.264 42e01f (VP8 when the GP's browser has no H.264: [`codecs`]) camera track
 //! and Opus voice track fed by `relais_media` sources on their own threads; remote video
-//! decoded to `VideoFrame`s, remote voice to an `AudioSink`. The microphone and the speaker
-//! can be replaced mid-call without renegotiation through [`audio_switch`].
+//! decoded to `VideoFrame`s, remote voice to an `AudioSink` (losses filled by
+//! `relais_media::VoiceStream`). The station's video asks the browser to show each frame as
+//! soon as it is decoded (`playout_delay`). The microphone and the speaker can be replaced
+//! mid-call without renegotiation through [`audio_switch`].
 //! Recovery: ICE `disconnected` → grace period → ICE restart (offerer) or restart request
 //! (answerer), repeated with backoff; a re-sent `peerJoined` gets a fresh connection.
 #![forbid(unsafe_code)]

@@ -6,7 +6,9 @@
 //! queue and reaches the GP seconds late, all at once, and the browser's jitter buffer holds
 //! the fresh pictures behind it (3 s of frozen picture after the link came back). So the
 //! sender pauses its video while the far side is silent, as a browser's own pacer does when
-//! its feedback stops, and resumes with a keyframe as soon as a packet arrives.
+//! its feedback stops, and resumes with a keyframe as soon as a packet arrives. What was
+//! queued before the pause still arrives late: `crate::playout_delay` keeps Chromium from
+//! holding the fresh pictures behind it.
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
