@@ -3,11 +3,12 @@
 //! Chromium through a real hub on 127.0.0.1; a second Chromium playing the station's part
 //! (`js/ref_station.js`) on the same hub is the reference.
 //!
-//! Measured: offer→connected and offer→first decoded frame (station and Chromium pair,
-//! median of 3), glass-to-glass video latency both ways from the painted capture time,
-//! recovery after a 3 s cut of a relay-only call (coturn paused), and the CPU share and
-//! resident memory of this process during a 720p30 call. Every entry is written, an
-//! `{ "error" }` in place of the figures when its part failed.
+//! Measured, in this order: the CPU share and resident memory of this process during a
+//! 720p30 call (first, while the process is fresh); offer→connected and offer→first decoded
+//! frame (station and Chromium pair, median of [`RUNS`]); glass-to-glass video latency both
+//! ways from the painted capture time; recovery after 3 s cuts (the GP's interface down, and
+//! coturn paused in a relay-only call). Every entry is written, an `{ "error" }` in place of
+//! the figures when its part failed.
 use std::process::ExitCode;
 use std::sync::{Mutex, MutexGuard};
 use std::time::{Duration, Instant};
@@ -50,6 +51,24 @@ async fn main() -> ExitCode {
     };
     let mut results = Results::new();
 
+    // First, in a fresh process: the resident memory is then the station's own, not what
+    // the allocator kept of the fourteen scenarios and two browsers of the parts after it.
+    eprintln!("[call-bench] CPU and memory during a 720p30 call");
+    match within(Duration::from_secs(120), cpu_and_memory()).await {
+        Ok((cpu, mem)) => {
+            results.insert("station_cpu_percent_720p30".into(), with_build(cpu, build));
+            results.insert("station_resident_memory_mb".into(), with_build(mem, build));
+        }
+        Err(e) => {
+            for name in ["station_cpu_percent_720p30", "station_resident_memory_mb"] {
+                results.insert(
+                    name.into(),
+                    with_build(json!({ "error": e.to_string() }), build),
+                );
+            }
+        }
+    }
+
     eprintln!("[call-bench] set-up times and glass-to-glass latency ({RUNS} calls)");
     set_up_and_latency(&mut results, build).await;
     for cut in [Cut::LinkDown, Cut::RelayStall] {
@@ -69,22 +88,6 @@ async fn main() -> ExitCode {
         results.insert(a.into(), with_build(to_station, build));
         results.insert(b.into(), with_build(to_gp, build));
     }
-    eprintln!("[call-bench] CPU and memory during a 720p30 call");
-    match within(Duration::from_secs(120), cpu_and_memory()).await {
-        Ok((cpu, mem)) => {
-            results.insert("station_cpu_percent_720p30".into(), with_build(cpu, build));
-            results.insert("station_resident_memory_mb".into(), with_build(mem, build));
-        }
-        Err(e) => {
-            for name in ["station_cpu_percent_720p30", "station_resident_memory_mb"] {
-                results.insert(
-                    name.into(),
-                    with_build(json!({ "error": e.to_string() }), build),
-                );
-            }
-        }
-    }
-
     eprintln!("[call-bench] encode time per 720p frame, H.264 and VP8");
     let encode = relais_e2e::encode_bench::encode_720p()
         .unwrap_or_else(|e| json!({ "error": e.to_string() }));
@@ -729,7 +732,7 @@ async fn back_after(
     }
 }
 
-/// Part 5: a 720p30 call; 3 s after it connects, this process's CPU time over 10 s and its
+/// The first part: a 720p30 call; 3 s after it connects, this process's CPU time over 10 s and its
 /// resident memory.
 async fn cpu_and_memory() -> Result<(Value, Value)> {
     let s = CallScenario::prepare(ScenarioOptions {
