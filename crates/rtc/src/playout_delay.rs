@@ -7,10 +7,10 @@
 //! took the burst for jitter and held every fresh frame for about 3 s; with it, the GP sees
 //! the live picture a few hundred milliseconds after the path comes back (`cargo xtask bench`,
 //! `reconnection_station_to_gp_after_3s_relay_stall_ms`). The GP sees the nurse and the patient
-//! with the least delay, which is what a consultation needs; network jitter now shows as uneven
-//! motion rather than added delay. Chromium still delays video to keep it in step with the
-//! voice (its lip-sync raises the minimum). A browser that does not know the extension (Firefox)
-//! leaves it out of its answer, and nothing is sent.
+//! with the least delay, which is what a consultation needs. The price: network jitter shows as
+//! uneven motion rather than added delay, and the picture may lead the voice by what the
+//! browser's audio jitter buffer holds (tens of milliseconds on a steady link). A browser that
+//! does not know the extension (Firefox) leaves it out of its answer, and nothing is sent.
 use bytes::{Bytes, BytesMut};
 use rtc::rtp::extension::playout_delay_extension::PlayoutDelayExtension;
 use rtc::rtp::extension::HeaderExtension;
