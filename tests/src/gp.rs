@@ -40,7 +40,7 @@ pub struct GpBrowser {
 }
 
 impl GpBrowser {
-    /// Starts chromedriver and a Chromium session; `extra_flags` are added to [`FLAGS`].
+    /// Starts chromedriver and a Chromium session; `extra_flags` are added to `FLAGS`.
     pub async fn launch(extra_flags: &[&str]) -> Result<Self> {
         Self::launch_in(None, extra_flags).await
     }

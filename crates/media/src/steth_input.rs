@@ -43,7 +43,7 @@ pub struct StethoscopeInput {
 }
 
 impl StethoscopeInput {
-    /// Opens the device `wanted` (see [`matches`]); waits until the stream runs.
+    /// Opens the device `wanted` (see [`matches()`]); waits until the stream runs.
     pub fn open(wanted: &str) -> Result<Self, MediaError> {
         let spec = CaptureSpec {
             thread: "relais-stethoscope-in",
