@@ -6,9 +6,9 @@
 //!   [`ToneSource`] and [`tone::level`], [`Microphone`] / [`Speaker`] (feature `audio-device`).
 //! - Codecs: [`H264Encoder`] / [`H264Decoder`] (OpenH264, constrained baseline 42e01f),
 //!   [`Vp8Encoder`] / [`Vp8Decoder`] (libvpx, for browsers without H.264), both behind
-//!   [`VideoEncoder`] / [`VideoDecoders`]; [`OpusEncoder`] / [`OpusDecoder`], and [`VoiceStream`] for
-//!   the far side's voice (losses filled, late packets dropped); [`convert`]
-//!   turns frames into RGBA or JPEG for the UI.
+//!   [`VideoEncoder`] / [`VideoDecoders`]; [`OpusEncoder`] / [`OpusDecoder`], and
+//!   [`VoiceStream`] for the far side's voice (losses filled, late packets dropped);
+//!   [`convert`] turns frames into RGBA or JPEG for the UI.
 //!
 //! Nothing here knows WebRTC: `relais-rtc` carries these frames and packets.
 #![forbid(unsafe_code)]
