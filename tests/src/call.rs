@@ -33,9 +33,8 @@ pub const FAKE_GP_MEDIA_JS: &str = include_str!("js/fake_gp_media.js");
 pub const READ_REMOTE_JS: &str = include_str!("js/read_remote.js");
 /// Keeps the console's peer connections reachable (before it makes one).
 const TRACK_PCS_JS: &str = include_str!("js/track_pcs.js");
-/// The `a=setup` values of the console's answer.
-const ANSWERED_SETUP_JS: &str = include_str!("js/answered_setup.js");
-const ANSWERED_VIDEO_EXTENSIONS_JS: &str = include_str!("js/answered_video_extensions.js");
+/// The SDP of the console's last answer.
+const ANSWER_SDP_JS: &str = include_str!("js/answer_sdp.js");
 
 /// The playout-delay RTP header extension the station offers on video.
 const PLAYOUT_DELAY_URI: &str = "http://www.webrtc.org/experiments/rtp-hdrext/playout-delay";
@@ -447,13 +446,24 @@ impl CallScenario {
         self.gp.eval(TRACK_PCS_JS).await.map(drop)
     }
 
+    /// The SDP of the console's last answer, as its browser holds it.
+    async fn gp_answer_sdp(&self) -> Result<String> {
+        let v = self.gp.eval(ANSWER_SDP_JS).await?;
+        v.as_str()
+            .map(str::to_owned)
+            .ok_or_else(|| format!("the console has no answer: {v}").into())
+    }
+
     /// Checks that the console answered the station's `setup:active` offer as the DTLS
     /// server (`a=setup:passive` in every media section).
     pub async fn gp_answered_as_dtls_server(&self) -> Result {
-        let v = self.gp.eval(ANSWERED_SETUP_JS).await?;
-        let roles: Vec<String> = serde_json::from_value(v.clone()).unwrap_or_default();
-        if roles.is_empty() || roles.iter().any(|r| r != "passive") {
-            return Err(format!("the console's answer has a=setup {v}, not passive").into());
+        let sdp = self.gp_answer_sdp().await?;
+        let roles: Vec<&str> = sdp
+            .lines()
+            .filter_map(|l| l.trim_end().strip_prefix("a=setup:"))
+            .collect();
+        if roles.is_empty() || roles.iter().any(|r| *r != "passive") {
+            return Err(format!("the console's answer has a=setup {roles:?}, not passive").into());
         }
         Ok(())
     }
@@ -461,11 +471,18 @@ impl CallScenario {
     /// The console's answer kept the playout-delay extension on video, so the station's
     /// "render as soon as decoded" reaches Chromium (relais_rtc's `playout_delay`).
     pub async fn gp_accepted_playout_delay(&self) -> Result {
-        let v = self.gp.eval(ANSWERED_VIDEO_EXTENSIONS_JS).await?;
-        let uris: Vec<String> = serde_json::from_value(v.clone()).unwrap_or_default();
-        if !uris.iter().any(|u| u == PLAYOUT_DELAY_URI) {
+        let sdp = self.gp_answer_sdp().await?;
+        // The URIs of the `a=extmap:<id>[/<direction>] <uri>` lines of the video section.
+        let uris: Vec<&str> = sdp
+            .split("\nm=")
+            .filter(|section| section.starts_with("video"))
+            .flat_map(str::lines)
+            .filter_map(|l| l.trim_end().strip_prefix("a=extmap:"))
+            .filter_map(|rest| rest.split_whitespace().nth(1))
+            .collect();
+        if !uris.contains(&PLAYOUT_DELAY_URI) {
             return Err(format!(
-                "the console's video answer has the extensions {v}, not playout-delay"
+                "the console's video answer has the extensions {uris:?}, not playout-delay"
             )
             .into());
         }
